@@ -1,0 +1,39 @@
+"""The chapter's activation zoo: four activations on the same five inputs, at 3 decimals.
+
+    python activations_demo.py            prints exactly the chapter's listing
+    python activations_demo.py --slopes   also prints each activation's slope at those inputs
+
+The activations are not written again here: they are the rows of the table that the network in
+nn_from_scratch.py uses, so what this prints is what the network computes. The slopes show the
+chapter's warning about sigmoid: at most 0.25, and near zero in the tails, where ReLU's stays 1.
+"""
+
+import sys
+
+import numpy as np
+
+from nn_from_scratch import ACTIVATIONS, ArgumentParser
+
+Z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+ZOO = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "leaky": "leaky_relu"}  # label: name
+
+
+def main(argv=None):
+    parser = ArgumentParser(description="Print the chapter's activation zoo.")
+    parser.add_argument("--slopes", action="store_true",
+                        help="also print each activation's slope (its derivative) at the same inputs")
+    args = parser.parse_args(argv)
+    with np.printoptions(precision=3):
+        for label, name in ZOO.items():
+            f, _ = ACTIVATIONS[name]
+            print(f"{label:<7}:", f(Z))
+        if args.slopes:
+            print(f"slopes at z = {Z}:")
+            for label, name in ZOO.items():
+                f, slope = ACTIVATIONS[name]
+                print(f"{label:<7}:", slope(f(Z)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
