@@ -19,7 +19,7 @@ ZOO = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "leaky": "leaky_rel
 
 
 def main(argv=None):
-    parser = ArgumentParser(description="Print the chapter's activation zoo.")
+    parser = ArgumentParser(prog="activations_demo.py", description="Print the chapter's activation zoo.")
     parser.add_argument("--slopes", action="store_true",
                         help="also print each activation's slope (its derivative) at the same inputs")
     args = parser.parse_args(argv)

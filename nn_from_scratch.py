@@ -292,29 +292,30 @@ def number(kind, low, strict):
 
 def parse_args(argv=None):
     parser = ArgumentParser(
+        prog="nn_from_scratch.py",
         description="Train the chapter's 2-8-1 network on the XOR clusters and print its log. "
                     "With no options it prints exactly the chapter's listing.")
     knob = parser.add_argument
     knob("--hidden", type=number(int, 1, False), default=8, metavar="N",
          help="hidden units (default: 8)")
     knob("--activation", choices=list(ACTIVATIONS), default="tanh",
-         help="the hidden layer's activation; identity means none at all (default: tanh)")
+         help="the hidden layer's activation; identity = none at all (default: tanh)")
     knob("--init", choices=["xavier", "zeros", "large"], default="xavier",
-         help="initial weights: xavier = N(0,1)/sqrt(n_in), the chapter's; zeros = all 0; "
-              f"large = N(0, {LARGE_INIT_STD:g}^2), unscaled and far too big (default: xavier)")
+         help="initial weights: xavier = N(0,1)/sqrt(n_in), the chapter's; zeros; "
+              f"large = N(0, {LARGE_INIT_STD:g}^2), unscaled, far too big (default: xavier)")
     knob("--lr", type=number(float, 0, True), default=0.5, help="learning rate (default: 0.5)")
     knob("--epochs", type=number(int, 1, False), default=2000,
          help="full-batch gradient-descent steps (default: 2000)")
     knob("--seed", type=number(int, 0, False), default=0,
-         help="seeds the data and, separately, the weights (default: 0)")
+         help="seed of the data and of the weights (default: 0)")
     knob("--noise", type=number(float, 0, False), default=0.35,
-         help="the spread (standard deviation) of each cluster (default: 0.35)")
+         help="spread (std) of each cluster (default: 0.35)")
     knob("--boundary", action="store_true",
-         help="after training, draw the decision regions and the training points")
+         help="after training, draw the decision regions and the points")
     knob("--features", action="store_true",
-         help="after training, draw where each hidden unit is on or off")
+         help="after training, draw where each hidden unit is on")
     knob("--shapes", action="store_true",
-         help="before training, list each forward and backward quantity with its shape")
+         help="before training, list each quantity's shape")
     return parser.parse_args(argv)
 
 
