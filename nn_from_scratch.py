@@ -63,6 +63,7 @@ ACTIVATIONS = {
 
 # ---- initialisation ----
 
+INITS = ("xavier", "zeros", "large")
 LARGE_INIT_STD = 10.0  # --init large: N(0, 10^2) weights, deliberately far too big
 
 
@@ -300,7 +301,7 @@ def parse_args(argv=None):
          help="hidden units (default: 8)")
     knob("--activation", choices=list(ACTIVATIONS), default="tanh",
          help="the hidden layer's activation; identity = none at all (default: tanh)")
-    knob("--init", choices=["xavier", "zeros", "large"], default="xavier",
+    knob("--init", choices=INITS, default="xavier",
          help="initial weights: xavier = N(0,1)/sqrt(n_in), the chapter's; zeros; "
               f"large = N(0, {LARGE_INIT_STD:g}^2), unscaled, far too big (default: xavier)")
     knob("--lr", type=number(float, 0, True), default=0.5, help="learning rate (default: 0.5)")
@@ -319,8 +320,8 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def run(args):
+    """The chapter's run, with the knobs of args: train, log, then use the trained network."""
     X, y = make_xor_data(seed=args.seed, noise=args.noise)
     n_classes = len(np.unique(y))
     print(f"data: {X.shape[0]} points, {X.shape[1]} features, {n_classes} classes (XOR layout)")
@@ -333,15 +334,7 @@ def main(argv=None):
     def show(epoch, loss, acc):
         print(f"epoch {epoch:{width}d}  loss {loss:.4f}  train-acc {acc:.3f}")
 
-    try:
-        train(params, X, y, args.activation, args.lr, args.epochs, on_log=show)
-    except Diverged as err:
-        advice = f"try a --lr smaller than {args.lr:g} (the chapter's is 0.5)"
-        if args.init != "xavier":
-            advice += " or --init xavier"
-        print(f"training broke down at epoch {err.epoch}: the numbers grew past what float64 can "
-              f"hold ({err.what}); {advice}", file=sys.stderr)
-        return 1
+    train(params, X, y, args.activation, args.lr, args.epochs, on_log=show)
 
     print(f"final train accuracy: {accuracy(predict(params, X, args.activation), y):.3f}")
     print("sanity check on the four cluster centers:")
@@ -351,7 +344,26 @@ def main(argv=None):
         print(boundary_map(params, X, y, args.activation))
     if args.features:
         print(feature_maps(params, X, args.activation))
-    return 0
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        # The last update can leave weights that overflow only when used, after the loop: the
+        # whole run is watched, not just train().
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            run(args)
+        return 0
+    except Diverged as err:
+        when, what = f"at epoch {err.epoch}", err.what
+    except FloatingPointError as err:
+        when, what = "after the last epoch, when the trained weights were used", str(err)
+    advice = f"try a --lr smaller than {args.lr:g} (the chapter's is 0.5)"
+    if args.init != "xavier":
+        advice += " or --init xavier"
+    print(f"training broke down {when}: the numbers grew past what float64 can hold ({what}); "
+          f"{advice}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -247,3 +247,10 @@ def test_overflow_from_the_terminal_prints_no_warnings():
     result = run_script("nn_from_scratch.py", "--activation", "relu", "--lr", "1e300")
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Warning" not in result.stderr
+
+
+def test_overflow_when_the_trained_weights_are_used_is_caught_too(capsys):
+    # one huge update leaves finite weights whose forward pass overflows: after the loop, not in it
+    status, out, err = run_main(capsys, "--activation", "relu", "--lr", "1e200", "--epochs", "1")
+    assert status == 1 and "nan" not in out
+    assert len(err.splitlines()) == 1 and "after the last epoch" in err
