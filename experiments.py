@@ -29,11 +29,11 @@ ONE_LINE = 0.8      # a straight-line boundary gets at most 3 of the 4 clusters 
 SATURATED = 0.99    # a tanh unit with |a1| above this passes on less than 2% of its gradient
 
 
-def trained(seed, activation="tanh", init="xavier", params=None, epochs=2000):
-    """Train the chapter's network (or `params`) on seed's data; return params, X, y and the log."""
+def trained(seed, activation="tanh", init="xavier"):
+    """Train the chapter's network on seed's data; return its params, X, y and the log."""
     X, y = make_xor_data(seed)
-    params = init_params(2, 8, init, seed) if params is None else params
-    log = train(params, X, y, activation, lr=0.5, epochs=epochs)
+    params = init_params(2, 8, init, seed)
+    log = train(params, X, y, activation, lr=0.5, epochs=2000)
     return params, X, y, log
 
 
@@ -126,11 +126,12 @@ def symmetric_init(seeds, value, checkpoints=4):
     """Train from weights that are all `value`; the units' spread after every 2000/checkpoints epochs."""
     spread, acc = {}, {}
     for seed in seeds:
+        X, y = make_xor_data(seed)
         params = init_params(2, 8, "zeros", seed)
         params["W1"][:], params["W2"][:] = value, value
         spread[seed] = 0.0
         for _ in range(checkpoints):
-            params, X, y, _ = trained(seed, params=params, epochs=2000 // checkpoints)
+            train(params, X, y, lr=0.5, epochs=2000 // checkpoints)
             spread[seed] = max(spread[seed], unit_spread(params))
         acc[seed] = train_accuracy(params, X, y)
     return spread, acc
@@ -149,8 +150,8 @@ def constant_init(seeds):
             ("all 0.5: train accuracy", [f"{const_acc[s]:.3f}" for s in seeds]),
         ],
         "verdicts": {
-            "the 8 hidden units stay identical through training":
-                {s: zero_spread[s] == 0 and const_spread[s] == 0 for s in seeds},
+            "the 8 hidden units stay identical through training (to 1e-12)":
+                {s: max(zero_spread[s], const_spread[s]) <= 1e-12 for s in seeds},
             f"so it is one unit wide, a line: accuracy under {ONE_LINE}":
                 {s: max(zero_acc[s], const_acc[s]) < ONE_LINE for s in seeds},
         },

@@ -43,7 +43,7 @@ def test_c_the_chapters_network_solves_xor(results):
 def test_d_constant_init_keeps_the_units_identical_and_cannot_solve_xor(results):
     r = results["constant_init"]
     for s in SEEDS:
-        assert r["zero_spread"][s] == 0 and r["const_spread"][s] == 0
+        assert r["zero_spread"][s] <= 1e-12 and r["const_spread"][s] <= 1e-12
         assert r["zero_accuracy"][s] == 0.5
         assert r["const_accuracy"][s] < 0.8
 
