@@ -71,7 +71,8 @@ def init_weights(rng, n_in, n_out, init="xavier"):
     """An (n_in, n_out) weight matrix.
 
     xavier: N(0, 1) / sqrt(n_in), the chapter's: each unit's weighted sum then has about the variance
-    of one input, however many inputs it has. zeros: every unit the same. large: N(0, 10^2).
+    of one input, however many inputs it has. (The chapter says "Xavier/He"; He's scaling, meant
+    for ReLU, would be sqrt(2 / n_in).) zeros: every unit the same. large: N(0, 10^2).
     """
     if init == "zeros":
         return np.zeros((n_in, n_out))
