@@ -41,6 +41,11 @@ def train_accuracy(params, X, y, activation="tanh"):
     return accuracy(predict(params, X, activation), y)
 
 
+def measured(label, by_seed, fmt):
+    """A report row: the label, then each seed's value in the format fmt."""
+    return label, [format(value, fmt) for value in by_seed.values()]
+
+
 # ---- the claims: each returns its measurements, the lines that report them, and its verdicts ----
 
 def depth_collapse(seeds):
@@ -56,9 +61,9 @@ def depth_collapse(seeds):
     return {
         "claim": '(a) "Without an activation function, depth is an illusion": (xW1)W2 = x(W1W2)',
         "measured": [
-            ("largest |(xW1)W2 - x(W1W2)|", [f"{difference[s]:.0e}" for s in seeds]),
-            ("largest |(xW1)W2|, for scale", [f"{scale[s]:.1f}" for s in seeds]),
-            ("train accuracy, 2-8-1 with no activation", [f"{acc[s]:.3f}" for s in seeds]),
+            measured("largest |(xW1)W2 - x(W1W2)|", difference, ".0e"),
+            measured("largest |(xW1)W2|, for scale", scale, ".1f"),
+            measured("train accuracy, 2-8-1 with no activation", acc, ".3f"),
         ],
         "verdicts": {
             "the two products agree to float precision":
@@ -92,8 +97,8 @@ def logistic_regression(seeds):
     return {
         "claim": '(b) "A plain logistic regression on this data is stuck near 50% forever"',
         "measured": [
-            ("train accuracy, logistic regression", [f"{acc[s]:.3f}" for s in seeds]),
-            ("its gradient norm after 2000 epochs", [f"{gradient[s]:.0e}" for s in seeds]),
+            measured("train accuracy, logistic regression", acc, ".3f"),
+            measured("its gradient norm after 2000 epochs", gradient, ".0e"),
         ],
         "verdicts": {
             "it stays near chance (0.5 +- 0.1)": {s: abs(acc[s] - 0.5) <= NEAR_CHANCE for s in seeds},
@@ -109,7 +114,7 @@ def hidden_layer_solves_xor(seeds):
     acc = {s: train_accuracy(*trained(s)[:3]) for s in seeds}
     return {
         "claim": '(c) the 2-8-1 tanh network "climbs to 99.8%": the hidden layer solves XOR',
-        "measured": [("train accuracy, the chapter's network", [f"{acc[s]:.3f}" for s in seeds])],
+        "measured": [measured("train accuracy, the chapter's network", acc, ".3f")],
         "verdicts": {f"it reaches at least {SOLVED}": {s: acc[s] >= SOLVED for s in seeds}},
         "accuracy": acc,
     }
@@ -144,10 +149,10 @@ def constant_init(seeds):
     return {
         "claim": '(d) "All zeros -> every neuron computes the same thing ... they never differentiate"',
         "measured": [
-            ("all zeros: largest difference between units", [f"{zero_spread[s]:.0e}" for s in seeds]),
-            ("all zeros: train accuracy", [f"{zero_acc[s]:.3f}" for s in seeds]),
-            ("all 0.5: largest difference between units", [f"{const_spread[s]:.0e}" for s in seeds]),
-            ("all 0.5: train accuracy", [f"{const_acc[s]:.3f}" for s in seeds]),
+            measured("all zeros: largest difference between units", zero_spread, ".0e"),
+            measured("all zeros: train accuracy", zero_acc, ".3f"),
+            measured("all 0.5: largest difference between units", const_spread, ".0e"),
+            measured("all 0.5: train accuracy", const_acc, ".3f"),
         ],
         "verdicts": {
             "the 8 hidden units stay identical through training (to 1e-12)":
@@ -160,28 +165,25 @@ def constant_init(seeds):
     }
 
 
-def at_start(seed, init):
-    """The share of hidden activations that are saturated, and the size of dL/dW1, before training."""
-    X, y = make_xor_data(seed)
-    params = init_params(2, 8, init, seed)
-    _, a1, _, p = forward(params, X)
-    return np.mean(np.abs(a1) > SATURATED), np.linalg.norm(backward(params, X, y, a1, p)["W1"])
-
-
 def large_init(seeds):
     """(e) Too-large initial weights saturate the hidden units and hurt training."""
     rows = {}
     for seed in seeds:
+        X, y = make_xor_data(seed)
         row = {}
         for init in ("large", "xavier"):
-            saturated, grad = at_start(seed, init)
-            params, X, y, log = trained(seed, init=init)
+            params = init_params(2, 8, init, seed)
+            _, a1, _, p = forward(params, X)  # before training: saturation and dL/dW1
+            saturated = np.mean(np.abs(a1) > SATURATED)
+            grad = np.linalg.norm(backward(params, X, y, a1, p)["W1"])
+            log = train(params, X, y, lr=0.5, epochs=2000)
+            p = predict(params, X)
             row[init] = {"saturated": saturated, "grad": grad, "first_loss": log[0][1],
-                         "loss": bce_loss(predict(params, X), y), "accuracy": train_accuracy(params, X, y)}
+                         "loss": bce_loss(p, y), "accuracy": accuracy(p, y)}
         rows[seed] = row
 
     def line(label, init, key, fmt):
-        return (label, [format(rows[s][init][key], fmt) for s in seeds])
+        return measured(label, {s: rows[s][init][key] for s in seeds}, fmt)
 
     growth = {s: rows[s]["large"]["grad"] / rows[s]["xavier"]["grad"] for s in seeds}
     return {
@@ -190,7 +192,7 @@ def large_init(seeds):
         "measured": [
             line("large, N(0, 10^2): share of |a1| > 0.99", "large", "saturated", ".2f"),
             line("xavier: share of |a1| > 0.99", "xavier", "saturated", ".2f"),
-            ("|dL/dW1| at start, large / xavier", [f"{growth[s]:.0f}" for s in seeds]),
+            measured("|dL/dW1| at start, large / xavier", growth, ".0f"),
             line("large: loss at start", "large", "first_loss", ".2f"),
             line("large: loss after training", "large", "loss", ".4f"),
             line("xavier: loss after training", "xavier", "loss", ".4f"),
@@ -261,7 +263,7 @@ def vanishing_gradient(seeds, depth=10):
                  f'({depth} hidden layers of 32)',
         "measured": [(f"{act}: |dL/dW| layer 1..{depth + 1}, seed {first}",
                       [f"{n:.0e}" for n in norms[act][first]]) for act in norms]
-        + [(f"{act}: |dW1| / |dW{depth}|", [f"{ratio[act][s]:.0e}" for s in seeds]) for act in norms],
+        + [measured(f"{act}: |dW1| / |dW{depth}|", ratio[act], ".0e") for act in norms],
         "verdicts": {
             "with sigmoid, the gradient shrinks at every layer on the way back":
                 {s: all(np.diff(norms["sigmoid"][s][:depth]) > 0) for s in seeds},
