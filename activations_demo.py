@@ -12,7 +12,8 @@ import sys
 
 import numpy as np
 
-from nn_from_scratch import ACTIVATIONS, ArgumentParser
+from cli import ArgumentParser, command
+from nn_from_scratch import ACTIVATIONS
 
 Z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
 ZOO = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "leaky": "leaky_relu"}  # label: name
@@ -31,9 +32,9 @@ def main(argv=None):
             print(f"slopes at z = {Z}:")
             for label, name in ZOO.items():
                 f, slope = ACTIVATIONS[name]
-                print(f"{label:<7}:", slope(f(Z)))
+                print(f"{label:<7}:", slope(Z, f(Z)))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    command(main)

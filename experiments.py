@@ -19,9 +19,9 @@ import sys
 
 import numpy as np
 
-from nn_from_scratch import (ACTIVATIONS, ArgumentParser, Diverged, accuracy, backward, bce_loss, forward,
-                             init_params, init_weights, make_xor_data, number, predict, sigmoid,
-                             train)
+from cli import ArgumentParser, number
+from nn_from_scratch import (ACTIVATIONS, Diverged, accuracy, backward, bce_loss, forward,
+                             init_params, init_weights, make_xor_data, predict, sigmoid, train)
 
 NEAR_CHANCE = 0.1   # "near 50%": an accuracy within 0.1 of 0.5
 SOLVED = 0.99       # the chapter's network reaches 99.8%; we ask for at least 99%
@@ -173,9 +173,9 @@ def large_init(seeds):
         row = {}
         for init in ("large", "xavier"):
             params = init_params(2, 8, init, seed)
-            _, a1, _, p = forward(params, X)  # before training: saturation and dL/dW1
+            z1, a1, _, p = forward(params, X)  # before training: saturation and dL/dW1
             saturated = np.mean(np.abs(a1) > SATURATED)
-            grad = np.linalg.norm(backward(params, X, y, a1, p)["W1"])
+            grad = np.linalg.norm(backward(params, X, y, z1, a1, p)["W1"])
             log = train(params, X, y, lr=0.5, epochs=2000)
             p = predict(params, X)
             row[init] = {"saturated": saturated, "grad": grad, "first_loss": log[0][1],
@@ -224,31 +224,32 @@ def deep_init(seed, depth=10, width=32, n_in=2):
 
 
 def deep_forward(Ws, X, activation):
-    """Each layer's input, from X up to the last hidden layer's output, and p."""
+    """Each hidden layer's z and a (z[0] is None, a[0] is X), and p."""
     f, _ = ACTIVATIONS[activation]
-    a = [X]
+    z, a = [None], [X]
     for W in Ws[:-1]:
-        a.append(f(a[-1] @ W))
-    return a, sigmoid(a[-1] @ Ws[-1])
+        z.append(a[-1] @ W)
+        a.append(f(z[-1]))
+    return z, a, sigmoid(a[-1] @ Ws[-1])
 
 
-def deep_backward(Ws, a, p, y, activation):
+def deep_backward(Ws, z, a, p, y, activation):
     """dL/dW for every layer: the chapter's backward pass, repeated from the output down."""
     _, slope = ACTIVATIONS[activation]
     dz = (p - y) / len(y)                  # the output's clean (pred - target) form
     dWs = [None] * len(Ws)
     for layer in reversed(range(len(Ws))):
         dWs[layer] = a[layer].T @ dz       # like dW2 = a1.T @ dz2
-        if layer:
-            dz = (dz @ Ws[layer].T) * slope(a[layer])  # like dz1 = (dz2 @ W2.T) * slope(a1)
+        if layer:  # like dz1 = (dz2 @ W2.T) * slope(z1, a1)
+            dz = (dz @ Ws[layer].T) * slope(z[layer], a[layer])
     return dWs
 
 
 def deep_gradient_norms(seed, activation, depth=10):
     X, y = make_xor_data(seed)
     Ws = deep_init(seed, depth)
-    a, p = deep_forward(Ws, X, activation)
-    return [np.linalg.norm(dW) for dW in deep_backward(Ws, a, p, y, activation)]
+    z, a, p = deep_forward(Ws, X, activation)
+    return [np.linalg.norm(dW) for dW in deep_backward(Ws, z, a, p, y, activation)]
 
 
 def vanishing_gradient(seeds, depth=10):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import experiments
-from conftest import numeric_gradient, relative_error
+from gradcheck import numeric_gradient, relative_error
 from experiments import CLAIMS, deep_backward, deep_forward, deep_init, report, verdict
 from nn_from_scratch import bce_loss
 
@@ -110,8 +110,8 @@ def test_deep_gradients_match_finite_differences(activation):
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((6, 2)), rng.integers(0, 2, (6, 1)).astype(float)
     Ws = deep_init(0, depth=3, width=4)
-    a, p = deep_forward(Ws, X, activation)
-    analytic = deep_backward(Ws, a, p, y, activation)
+    z, a, p = deep_forward(Ws, X, activation)
+    analytic = deep_backward(Ws, z, a, p, y, activation)
     for W, dW in zip(Ws, analytic):
-        numeric = numeric_gradient(lambda: bce_loss(deep_forward(Ws, X, activation)[1], y), W)
+        numeric = numeric_gradient(lambda: bce_loss(deep_forward(Ws, X, activation)[2], y), W)
         assert relative_error(dW, numeric) < 1e-7

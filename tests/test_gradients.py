@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import nn_from_scratch
-from conftest import numeric_gradient, relative_error
+from gradcheck import numeric_gradient, relative_error
 from nn_from_scratch import (ACTIVATIONS, backward, bce_loss, forward, init_params, make_xor_data,
                              predict, train)
 
@@ -19,7 +19,7 @@ def relative_errors(params, X, y, activation="tanh"):
     z1, a1, _, p = forward(params, X, activation)
     if activation in ("relu", "leaky_relu"):  # a nudge of h must not carry a unit across the kink
         assert np.abs(z1).min() > 10 * H * np.abs(X).max()
-    analytic = backward(params, X, y, a1, p, activation)
+    analytic = backward(params, X, y, z1, a1, p, activation)
 
     def loss():
         return bce_loss(predict(params, X, activation), y)
@@ -62,6 +62,6 @@ def test_gradients_match_finite_differences_for_another_shape(activation):
 
 def test_the_check_catches_a_wrong_derivative(monkeypatch):
     # tanh' written as 1 - a instead of 1 - a**2: a mistake the check must not let through
-    monkeypatch.setitem(nn_from_scratch.ACTIVATIONS, "tanh", (np.tanh, lambda a: 1 - a))
+    monkeypatch.setitem(nn_from_scratch.ACTIVATIONS, "tanh", (np.tanh, lambda z, a: 1 - a))
     params, X, y = small_problem()
     assert relative_errors(params, X, y)["W1"] > 1e-3

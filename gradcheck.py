@@ -1,0 +1,120 @@
+"""The gradient check: backward() against central finite differences of the loss.
+
+    python nn_from_scratch.py --gradcheck     checks at the starting weights and after training
+
+For each of W1, b1, W2, b2, each weight w is nudged by +h and by -h, the loss is computed again,
+and (L(w + h) - L(w - h)) / 2h is compared with what backward() says. The relative error
+|a - n| / max(|a|, |n|), over a whole array (|.| its Euclidean norm), is judged with the bands of
+the CS231n notes: below 1e-7 right; 1e-7 to 1e-4 suspicious, unless the activation has a kink
+(ReLU's at 0) that a nudge crossed; above 1e-4 wrong.
+
+The loss differentiated is the one backward() differentiates exactly: binary cross-entropy
+without the eps that bce_loss adds to keep log() finite. It is computed from z2, so that it
+stays exact where p rounds to 0 or 1. Everything is float64. The tests use these same functions.
+"""
+
+import numpy as np
+
+from nn_from_scratch import backward, forward
+
+H = 1e-5                 # the nudge: small for the maths, large for float64's rounding
+RIGHT, WRONG = 1e-7, 1e-4
+MAX_ENTRIES = 100        # a larger array is checked at this many entries, drawn at random
+KINKED = ("relu", "leaky_relu")
+
+
+def exact_loss(params, X, y, activation="tanh"):
+    """Binary cross-entropy without eps, from z2: the loss whose gradient backward() returns.
+
+    For a label y of 0 or 1, -y log p - (1 - y) log(1 - p) = log(1 + e^(+-z2)), + for class 0
+    and - for class 1; logaddexp computes that without rounding p to 0 or 1 first.
+    """
+    z2 = forward(params, X, activation)[2]
+    return np.mean(np.logaddexp(0, (1 - 2 * y) * z2))
+
+
+def numeric_gradient(loss, W, h=H, entries=None):
+    """dloss/dW by central differences, entry by entry: (loss(W + h) - loss(W - h)) / 2h.
+
+    loss() reads W, which is nudged in place and restored. With entries (flat indexes), only
+    those are computed, and returned as a 1-d array; otherwise all, in W's shape.
+    """
+    flat = W.reshape(-1)  # a view: nudging flat nudges W
+    picked = range(flat.size) if entries is None else entries
+    grad = np.zeros(len(picked))
+    for k, i in enumerate(picked):
+        saved = flat[i]
+        flat[i] = saved + h
+        up = loss()
+        flat[i] = saved - h
+        down = loss()
+        flat[i] = saved
+        grad[k] = (up - down) / (2 * h)
+    return grad.reshape(W.shape) if entries is None else grad
+
+
+def relative_error(analytic, numeric):
+    """|analytic - numeric| / max(|analytic|, |numeric|), |.| the Euclidean norm; 0 if both are 0."""
+    scale = max(np.linalg.norm(analytic), np.linalg.norm(numeric))
+    return np.linalg.norm(analytic - numeric) / scale if scale else 0.0
+
+
+def check_gradients(params, X, y, activation="tanh", h=H, max_entries=MAX_ENTRIES, seed=0):
+    """For each parameter array: {"error": relative error, "checked": entries compared,
+    "largest": largest |dL/dw|, "difference": |a - n|, "noise": what rounding alone can cause}."""
+    z1, a1, _, p = forward(params, X, activation)
+    analytic = backward(params, X, y, z1, a1, p, activation)
+    rng = np.random.default_rng(seed)
+
+    def loss():
+        return exact_loss(params, X, y, activation)
+
+    # Each loss carries a rounding error of a few eps * loss; divided by 2h in the difference
+    # quotient, that is the noise floor under which a gradient entry can't be checked.
+    noise_per_entry = 10 * np.finfo(float).eps * loss() / h
+    result = {}
+    for name, W in params.items():
+        entries = None
+        if W.size > max_entries:
+            entries = np.sort(rng.choice(W.size, max_entries, replace=False))
+        numeric = numeric_gradient(loss, W, h, entries)
+        a = analytic[name] if entries is None else analytic[name].reshape(-1)[entries]
+        result[name] = {"error": relative_error(a, numeric), "checked": numeric.size,
+                        "largest": np.abs(a).max(), "difference": np.linalg.norm(a - numeric),
+                        "noise": noise_per_entry * np.sqrt(numeric.size)}
+    return result
+
+
+def kinks_crossed(params, X, activation, h=H):
+    """How many (point, unit) pairs sit so close to the activation's kink that a nudge of h to a
+    weight or bias of the first layer can move z1 across it; 0 for a smooth activation."""
+    if activation not in KINKED:
+        return 0
+    z1 = forward(params, X, activation)[0]
+    return int(np.sum(np.abs(z1) <= h * max(1.0, np.abs(X).max())))
+
+
+def verdict(check, kinks=0):
+    """right, suspicious or WRONG, by the CS231n bands of the relative error. A difference
+    within rounding noise counts as right: near a minimum, where the gradient itself is that
+    small, the relative error means nothing."""
+    if check["error"] < RIGHT or check["difference"] <= check["noise"]:
+        return "right" if check["error"] < RIGHT else "right: within rounding noise"
+    if check["error"] <= WRONG:
+        return "fine: a nudge crossed the kink" if kinks else "suspicious"
+    return "WRONG"
+
+
+def table(checks, activation, when, kinks=0):
+    """The check as a table, and the names of the arrays found wrong."""
+    lines = [f"gradient check {when} ({activation}, float64, h = {H:g}):",
+             "  array  checked  largest |dL/dw|  relative error  verdict"]
+    wrong = []
+    for name, check in checks.items():
+        said = verdict(check, kinks)
+        lines.append(f"  {name:<5}  {check['checked']:>7}  {check['largest']:>15.1e}  "
+                     f"{check['error']:>14.1e}  {said}")
+        if said == "WRONG":
+            wrong.append(name)
+    lines.append(f"  (right below {RIGHT:.0e}; suspicious up to {WRONG:.0e}; wrong above)")
+    return "\n".join(lines), wrong

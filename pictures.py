@@ -1,0 +1,290 @@
+"""Terminal pictures of the chapter's network, in plain text within 80 columns.
+
+    --boundary      the decision regions, with the training points
+    --features      where each hidden unit is on: the features the network made
+    --shapes        every quantity of one forward and backward pass, with its shape
+    --curve         the loss (log scale) and the accuracy at every epoch
+    --hidden-space  the points as the output unit sees them: "bending the input space until
+                    the classes became separable", before and after training
+    --watch         the decision regions redrawn as training goes
+
+Each picture is a function of the network's parameters and data that returns text, so the tests
+can read it; nothing here trains. Points are drawn o (class 0) and x (class 1), in capitals where
+the network gets them wrong.
+"""
+
+import shutil
+import sys
+import textwrap
+import time
+
+import numpy as np
+
+from nn_from_scratch import (CENTRES, LABELS, accuracy, backward, bce_loss, forward, log_epochs,
+                             predict)
+
+
+# ---- a character canvas ----
+
+def grid(lo, hi, cols, rows):
+    """The centres of a rows x cols grid of cells over the box lo..hi, top row (largest x2) first."""
+    x1 = lo[0] + (np.arange(cols) + 0.5) * (hi[0] - lo[0]) / cols
+    x2 = hi[1] - (np.arange(rows) + 0.5) * (hi[1] - lo[1]) / rows
+    g1, g2 = np.meshgrid(x1, x2)
+    return np.column_stack([g1.ravel(), g2.ravel()])  # (rows*cols, 2)
+
+
+def cell_of(points, lo, hi, cols, rows):
+    """The (row, column) of the grid cell that each point falls in."""
+    col = ((points[:, 0] - lo[0]) / (hi[0] - lo[0]) * cols).astype(int).clip(0, cols - 1)
+    row = ((hi[1] - points[:, 1]) / (hi[1] - lo[1]) * rows).astype(int).clip(0, rows - 1)
+    return row, col
+
+
+def framed(canvas, lo, hi):
+    """Lines of a character canvas in a box, with the x and y ranges written on its edges."""
+    cols = canvas.shape[1]
+    edge = "      +" + "-" * cols + "+"
+    lines = [edge]
+    for i, row in enumerate(canvas):
+        label = f"{hi[1]:5.2f}" if i == 0 else f"{lo[1]:5.2f}" if i == len(canvas) - 1 else ""
+        lines.append(f"{label:>5} |" + "".join(row) + "|")
+    lines.append(edge)
+    lines.append(f"       {lo[0]:<6.2f}" + f"{hi[0]:>{cols - 6}.2f}")
+    return lines
+
+
+def draw_points(canvas, points, y, right, lo, hi):
+    """Mark each point on the canvas: o class 0, x class 1; O and X where `right` is False.
+    The mistakes are drawn last, so that nothing hides them."""
+    rows, cols = canvas.shape
+    is_1 = y[:, 0] == 1
+    marks = np.where(is_1, "x", "o")
+    marks = np.where(right, marks, np.char.upper(marks))
+    order = np.argsort(~right, kind="stable")
+    row, col = cell_of(points[order], lo, hi, cols, rows)
+    canvas[row, col] = marks[order]
+    return canvas
+
+
+POINTS_LEGEND = "points: o class 0, x class 1; O and X are the ones it gets wrong"
+REGIONS_LEGEND = "decision regions: '.' where the network says class 1, blank for class 0;"
+
+
+# ---- the decision regions, the hidden units, the shapes ----
+
+def boundary_map(params, X, y, activation="tanh", cols=64, rows=24, legend=True):
+    """An ASCII map of where the network says class 1, with the training points drawn on it."""
+    lo, hi = X.min(0), X.max(0)
+    says_1 = predict(params, grid(lo, hi, cols, rows), activation).reshape(rows, cols) > 0.5
+    right = (predict(params, X, activation)[:, 0] > 0.5) == (y[:, 0] == 1)
+    canvas = draw_points(np.where(says_1, ".", " "), X, y, right, lo, hi)
+    head = [REGIONS_LEGEND, "training " + POINTS_LEGEND] if legend else []
+    return "\n".join(head + framed(canvas, lo, hi))
+
+
+def feature_maps(params, X, activation="tanh", cols=17, rows=8, per_row=4):
+    """A small map per hidden unit of where it is on (z1 > 0) or off: the features the network made."""
+    lo, hi = X.min(0), X.max(0)
+    on = forward(params, grid(lo, hi, cols, rows), activation)[0] > 0  # (rows*cols, hidden)
+    row, col = cell_of(CENTRES, lo, hi, cols, rows)
+    maps = []
+    for unit in range(on.shape[1]):
+        canvas = np.where(on[:, unit].reshape(rows, cols), "#", ".")
+        canvas[row, col] = LABELS.astype(str)
+        title = f"unit {unit + 1}: w2 = {params['W2'][unit, 0]:+.1f}"
+        maps.append([f"{title:<{cols}}"] + ["".join(r) for r in canvas])
+    lines = ["hidden units: '#' where the unit is on (z1 > 0), '.' where it is off;",
+             "0 and 1 mark the cluster centres and their class; w2 is the unit's vote for class 1"]
+    for first in range(0, len(maps), per_row):
+        lines.append("")
+        lines += ["   ".join(parts) for parts in zip(*maps[first:first + per_row])]
+    return "\n".join(lines)
+
+
+SHAPE_NAMES = {  # the chapter's shape notes, in its symbols
+    "X": "(m, n_in)", "y": "(m, 1)", "W1": "(n_in, hidden)", "b1": "(1, hidden)",
+    "W2": "(hidden, 1)", "b2": "(1, 1)", "z1": "(m, hidden)", "a1": "(m, hidden)",
+    "z2": "(m, 1)", "p": "(m, 1)",
+}
+
+
+def shapes_table(params, X, y, activation="tanh"):
+    """The name and shape of every quantity of one forward and backward pass, in the chapter's order."""
+    z1, a1, z2, p = forward(params, X, activation)
+    grads = backward(params, X, y, z1, a1, p, activation)
+    arrays = {"X": X, "y": y, **params, "z1": z1, "a1": a1, "z2": z2, "p": p}
+    # A gradient dQ always has the shape of Q; dW1..db2 are read off the backward pass itself.
+    rows = [(name, arrays[name].shape, SHAPE_NAMES[name]) for name in arrays]
+    for name in ["z2", "W2", "b2", "a1", "z1", "W1", "b1"]:
+        shape = grads[name].shape if name in grads else arrays[name].shape
+        rows.append(("d" + name, shape, SHAPE_NAMES[name]))
+    m, n_in = X.shape
+    lines = [f"shapes for m = {m} points, n_in = {n_in} inputs, hidden = {a1.shape[1]} units",
+             "(rows are examples; dQ has the shape of Q):"]
+    lines += [f"  {name:<4} {str(shape):<10} {symbols}" for name, shape, symbols in rows]
+    return "\n".join(lines)
+
+
+# ---- the loss curve ----
+
+class Curve:
+    """--curve: the loss and accuracy of every epoch's forward pass, as the log measures them,
+    kept only when asked for (the default run computes the loss on the logged epochs alone)."""
+
+    def __init__(self, y, epochs):
+        self.y = y
+        self.loss = np.full(epochs, np.nan)
+        self.acc = np.full(epochs, np.nan)
+        self.epochs = 0  # how many have been seen: fewer than asked if training stopped
+
+    def see(self, epoch, p):
+        self.loss[epoch] = bce_loss(p, self.y)
+        self.acc[epoch] = accuracy(p, self.y)
+        self.epochs = epoch + 1
+
+    def plot(self, cols=60, loss_rows=12, acc_rows=6):
+        """The loss on a log scale above the accuracy, one column per stretch of epochs, each
+        column drawn at its first epoch; the last column is the last epoch."""
+        n = self.epochs
+        cols = min(cols, n)
+        at = np.round(np.linspace(0, n - 1, cols)).astype(int)  # the epoch each column shows
+        loss, acc = self.loss[at], self.acc[at]
+        head = (f"loss (*, log scale) and train accuracy (+) at every epoch of {n}: the loss "
+                f"is {self.loss[0]:.4f} at epoch 0 and {self.loss[n - 1]:.4f} at epoch {n - 1}")
+        lines = textwrap.wrap(head, 80)
+        lines += panel(np.log10(loss), loss_rows, lambda v: f"{10 ** v:.4f}", "*")
+        lines.append("")
+        lines += panel(acc, acc_rows, lambda v: f"{v:.3f}", "+", lo=min(0.5, acc.min()), hi=1.0)
+        width = len(at)
+        lines.append(f"{'epoch':>6} {0:<{width // 2}}{n - 1:>{width - width // 2}}")
+        return "\n".join(lines)
+
+
+def panel(values, rows, label, mark, lo=None, hi=None):
+    """A one-mark-per-column plot of values, its top, middle and bottom rows labelled."""
+    lo = values.min() if lo is None else lo
+    hi = values.max() if hi is None else hi
+    span = hi - lo or 1.0
+    row = np.round((hi - values) / span * (rows - 1)).astype(int)
+    canvas = np.full((rows, len(values)), " ")
+    canvas[row, np.arange(len(values))] = mark
+    lines = []
+    for r in range(rows):
+        text = label(hi - r * span / (rows - 1)) if r in (0, rows // 2, rows - 1) else ""
+        lines.append((f"{text:>7} |" + "".join(canvas[r])).rstrip())
+    lines.append(" " * 8 + "+" + "-" * len(values))
+    return lines
+
+
+# ---- the hidden space: "bending the input space until the classes became separable" ----
+
+def hidden_coordinates(params, X, activation="tanh"):
+    """Each point as the output unit sees it: (z2, v).
+
+    z2 = a1 @ W2 + b2 is what the output unit reads, so its boundary P = 0.5 is the line z2 = 0.
+    v is the hidden activations' largest spread in the other directions: a1's first principal
+    component once the direction of W2 is taken out. None with one hidden unit.
+    """
+    _, a1, z2, _ = forward(params, X, activation)
+    w = params["W2"][:, 0]
+    rest = a1 - a1.mean(0)
+    if w @ w > 0:
+        rest = rest - np.outer(rest @ w / (w @ w), w)
+    if a1.shape[1] == 1:
+        return z2[:, 0], None
+    _, s, vt = np.linalg.svd(rest, full_matrices=False)
+    direction = vt[0] * np.sign(vt[0][np.argmax(np.abs(vt[0]))])  # a fixed sign, for repeatability
+    return z2[:, 0], rest @ direction if s[0] > 1e-12 else np.zeros(len(X))
+
+
+def separable_share(params, X, y, activation="tanh"):
+    """The share of points on their class's side of z2 = 0."""
+    z2 = forward(params, X, activation)[2]
+    return np.mean((z2 > 0) == (y == 1))
+
+
+def hidden_space(params, X, y, activation="tanh", title="", cols=64, rows=16):
+    """The training points in the hidden layer's coordinates, with the boundary z2 = 0 as '|'."""
+    u, v = hidden_coordinates(params, X, activation)
+    one_unit = v is None
+    if one_unit:  # one hidden unit: one axis; the rows only keep the two classes apart
+        v, rows = y[:, 0] - 0.5, 4
+    right = (u > 0) == (y[:, 0] == 1)
+    lo = np.array([min(u.min(), 0.0), v.min()])
+    hi = np.array([max(u.max(), 0.0), v.max()])
+    hi = np.where(hi > lo, hi, lo + 1.0)
+    canvas = np.full((rows, cols), " ")
+    zero_col = cell_of(np.zeros((1, 2)), lo, hi, cols, rows)[1][0]
+    canvas[:, zero_col] = "|"
+    draw_points(canvas, np.column_stack([u, v]), y, right, lo, hi)
+    down = ("rows: x above, o below (one hidden unit)" if one_unit
+            else "up: a1's largest other spread")
+    lines = [f"hidden space {title}: {right.sum()} of {len(u)} points ({right.mean():.3f}) on "
+             "their class's side",
+             "of z2 = 0 ('|'), the output's boundary; o class 0, x class 1; O, X: wrong side",
+             f"across: z2 = a1 @ W2 + b2, the output's input; {down}"]
+    return "\n".join(lines + framed(canvas, lo, hi))
+
+
+# ---- the animation ----
+
+class Watch:
+    """--watch: the decision regions as training goes.
+
+    On a terminal: an animation redrawn in place (the cursor hidden, moved up over the last
+    frame, shown again however training ends), at least 20 frames paced to last about SECONDS,
+    the epoch, loss and accuracy above the map and the log so far below it. Through a pipe or into
+    a file: no escape codes and no pacing, one plain map after each log line.
+    """
+
+    FRAMES, SECONDS = 40, 4.0
+
+    def __init__(self, params, X, y, activation, epochs, stream=None):
+        self.params, self.X, self.y, self.activation = params, X, y, activation
+        self.stream = stream or sys.stdout
+        self.live = self.stream.isatty()
+        self.epochs = epochs
+        if self.live:
+            self.frames = set(range(0, epochs, max(1, epochs // self.FRAMES))) | {epochs - 1}
+            room = shutil.get_terminal_size().lines - 13  # header, edges, ranges, log, prompt
+            self.rows = int(np.clip(room, 6, 24))
+        else:
+            self.frames, self.rows = log_epochs(epochs), 16
+        self.pause = self.SECONDS / len(self.frames)
+        self.logged, self.height, self.due = [], 0, time.monotonic()
+
+    def open(self):
+        print(REGIONS_LEGEND)
+        print("training " + POINTS_LEGEND)
+        if self.live:
+            self.stream.write("\033[?25l")  # hide the cursor while frames are drawn
+
+    def close(self):
+        if self.live:
+            self.stream.write("\033[0m\033[?25h")  # colours reset, cursor shown
+            self.stream.flush()
+
+    def log(self, line):
+        if self.live:
+            self.logged.append(line)  # shown below the map in the next frame
+        else:
+            print(line)
+
+    def see(self, epoch, p):
+        if epoch not in self.frames:
+            return
+        picture = boundary_map(self.params, self.X, self.y, self.activation, rows=self.rows,
+                               legend=False)
+        if not self.live:
+            print(picture)
+            return
+        header = (f"epoch {epoch} of {self.epochs}  loss {bce_loss(p, self.y):.4f}  "
+                  f"train-acc {accuracy(p, self.y):.3f}")
+        lines = [header] + picture.split("\n") + self.logged
+        up = f"\033[{self.height}F" if self.height else ""  # to the first line of the last frame
+        time.sleep(max(0.0, self.due - time.monotonic()))
+        self.stream.write(up + "".join(line + "\033[K\n" for line in lines))
+        self.stream.flush()
+        self.height = len(lines)
+        self.due = time.monotonic() + self.pause
