@@ -130,20 +130,22 @@ def memory_budget():
 class Progress:
     """`epoch 12,000 of 3,000,000  41,000/s  1m 13s left` on stderr, redrawn in place.
 
-    Only when stderr is a terminal, and only once the work has run for `delay` seconds, so that
-    short runs and logs (`2> file`) never see it. clear() erases it before other output is
-    printed, and when the work is done.
+    Only when stderr is a terminal (never in a log: `2> file`), and only for work that will take
+    more than `long` seconds in all, judged from its pace after `look` seconds. clear() erases
+    the line before other output is printed, and when the work is done.
     """
 
-    def __init__(self, total, unit, stream=None, delay=1.0, every=0.2):
-        self.total, self.unit, self.every = total, unit, every
+    def __init__(self, total, unit, stream=None, look=0.5, long=3.0, every=0.2):
+        self.total, self.unit, self.long, self.every = total, unit, long, every
         self.stream = stream or sys.stderr
         self.active = self.stream.isatty()
         self.start = time.monotonic()
-        self.next = self.start + delay
+        self.next = self.start + look
         self.shown = False
+        self.done = 0
 
     def update(self, done):
+        self.done = done
         if not self.active:
             return
         now = time.monotonic()
@@ -151,7 +153,9 @@ class Progress:
             return
         self.next = now + self.every
         rate = done / max(now - self.start, 1e-9)
-        left = (self.total - done) / rate if rate else 0
+        left = (self.total - done) / rate if rate else float("inf")
+        if not self.shown and now - self.start + left < self.long:
+            return  # nearly done: not worth a line
         line = (f"{self.unit} {done:,} of {self.total:,}  {rate:,.0f}/s  "
                 f"{duration(left)} left")
         self.stream.write("\r" + line[:WIDTH - 1] + "\033[K")

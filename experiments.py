@@ -1,78 +1,103 @@
 """Every claim the chapter makes, run: what it says, what we measure, and whether it held.
 
-    python experiments.py              the report, claims (a) to (f), over seeds 0 to 4
-    python experiments.py --seeds 10   the same over seeds 0 to 9
+    python experiments.py              the report, claims (a) to (i), over seeds 0 to 4
+    python experiments.py --seeds 100  the same over seeds 0 to 99, with verdicts as rates
+    python experiments.py --workers 1  one process (the default uses every core)
 
 Each claim is run on several seeds (each seed draws both the data and the weights, as
 nn_from_scratch.py's --seed does), with the chapter's settings otherwise: lr 0.5, 2000 full-batch
-epochs, 8 hidden units. A verdict is given for each part of a claim and says on which seeds it held.
-Nothing here was tuned until it agreed with the text: where a claim holds only in some settings,
-the report says so.
+epochs, 8 hidden units. A verdict is given for each part of a claim and says on how many seeds it
+held. Nothing here was tuned until it agreed with the text: where a claim holds only in some
+settings, the report says so.
 
 Everything is built from nn_from_scratch.py's functions. Two models are new, because the chapter
-talks about them: plain logistic regression (Chapter 7's model, no hidden layer), and a stack of
-ten hidden layers for the vanishing-gradient claim, whose backward pass is the chapter's chain
+talks about them: plain logistic regression (Chapter 7's model, no hidden layer), and a deep
+stack of hidden layers for the claims about depth, whose backward pass is the chapter's chain
 rule in a loop (no biases, to keep it short).
+
+How it runs: the work is split by seed. For each seed, every network is trained once and shared by
+the claims that use it (claims (c), (e), (g) and (i) all use the chapter's tanh network). Seeds run
+in worker processes; the report is assembled in seed order, so it is the same whatever the number
+of workers.
 """
 
-import sys
+import multiprocessing
+import os
+import signal
+import textwrap
 
 import numpy as np
 
-from cli import ArgumentParser, number
-from nn_from_scratch import (ACTIVATIONS, Diverged, accuracy, backward, bce_loss, forward,
-                             init_params, init_weights, make_xor_data, predict, sigmoid, train)
+from cli import WIDTH, ArgumentParser, Progress, command, fail, number
+from nn_from_scratch import (ACTIVATIONS, CENTRES, LABELS, Diverged, accuracy, backward, bce_loss,
+                             forward, init_params, init_weights, make_xor_data, predict, sigmoid,
+                             train)
 
 NEAR_CHANCE = 0.1   # "near 50%": an accuracy within 0.1 of 0.5
 SOLVED = 0.99       # the chapter's network reaches 99.8%; we ask for at least 99%
 ONE_LINE = 0.8      # a straight-line boundary gets at most 3 of the 4 clusters right: about 75%
-SATURATED = 0.99    # a tanh unit with |a1| above this passes on less than 2% of its gradient
+SATURATED = 0.99    # a tanh unit with |a| above this passes on less than 2% of its gradient
+TABLE = ("tanh", "sigmoid", "relu", "leaky_relu", "gelu", "silu")  # the chapter's table, run
+DEAD_START = -1.0   # (g): every hidden bias starts here, where ReLU units die
 
 
-def trained(seed, activation="tanh", init="xavier"):
-    """Train the chapter's network on seed's data; return its params, X, y and the log."""
+# ---- one seed: its data, and each network trained once ----
+
+class Seed:
+    """A seed's data and everything trained on it, each thing computed once and kept.
+
+    nets, if given, are networks already trained (by worker processes), keyed as NETWORKS is.
+    """
+
+    def __init__(self, seed, nets=None):
+        self.seed = seed
+        self.X, self.y = make_xor_data(seed)
+        self.kept = {("net",) + key: net for key, net in (nets or {}).items()}
+
+    def once(self, key, compute):
+        if key not in self.kept:
+            self.kept[key] = compute()
+        return self.kept[key]
+
+    def net(self, activation="tanh", init="xavier", b1=0.0):
+        """The chapter's 2-8-1 network trained with lr 0.5 for 2000 epochs, its hidden biases
+        starting at b1: a dict of start, params, log, solved_at, spread, accuracy, loss."""
+        return self.once(("net", activation, init, b1),
+                         lambda: trained_net(self.seed, activation, init, b1))
+
+    def line(self, name, features):
+        """The accuracy of a logistic regression trained on features (X, or an a1)."""
+        def fit():
+            w, b, _ = train_logistic_regression(features, self.y)
+            return accuracy(sigmoid(features @ w + b), self.y)
+        return self.once(("line", name), fit)
+
+
+# Every network the claims train on each seed: (activation, init, b1).
+NETWORKS = ([(activation, "xavier", 0.0) for activation in TABLE + ("identity",)]
+            + [("tanh", init, 0.0) for init in ("large", "zeros", "constant")]
+            + [(activation, "xavier", DEAD_START) for activation in ("relu", "leaky_relu")])
+CHECKPOINTS = (500, 1000, 1500)  # where (d) looks at how far apart the hidden units are
+
+
+def trained_net(seed, activation="tanh", init="xavier", b1=0.0):
     X, y = make_xor_data(seed)
     params = init_params(2, 8, init, seed)
-    log = train(params, X, y, activation, lr=0.5, epochs=2000)
-    return params, X, y, log
+    params["b1"] += b1
+    start = {name: W.copy() for name, W in params.items()}
+    seen = {"solved_at": None, "spread": 0.0}
 
+    def watch(epoch, p):
+        if seen["solved_at"] is None and accuracy(p, y) >= SOLVED:
+            seen["solved_at"] = epoch  # the first epoch whose forward pass is right on 99%
+        if epoch in CHECKPOINTS:
+            seen["spread"] = max(seen["spread"], unit_spread(params))
 
-def train_accuracy(params, X, y, activation="tanh"):
-    return accuracy(predict(params, X, activation), y)
-
-
-def measured(label, by_seed, fmt):
-    """A report row: the label, then each seed's value in the format fmt."""
-    return label, [format(value, fmt) for value in by_seed.values()]
-
-
-# ---- the claims: each returns its measurements, the lines that report them, and its verdicts ----
-
-def depth_collapse(seeds):
-    """(a) Without an activation, two linear layers are one: (x W1) W2 = x (W1 W2)."""
-    difference, scale, acc = {}, {}, {}
-    for seed in seeds:
-        X, _ = make_xor_data(seed)
-        W1, W2 = (init_params(seed=seed)[name] for name in ("W1", "W2"))
-        two_layers, one_layer = (X @ W1) @ W2, X @ (W1 @ W2)
-        difference[seed] = np.abs(two_layers - one_layer).max()
-        scale[seed] = np.abs(two_layers).max()
-        acc[seed] = train_accuracy(*trained(seed, "identity")[:3], "identity")
-    return {
-        "claim": '(a) "Without an activation function, depth is an illusion": (xW1)W2 = x(W1W2)',
-        "measured": [
-            measured("largest |(xW1)W2 - x(W1W2)|", difference, ".0e"),
-            measured("largest |(xW1)W2|, for scale", scale, ".1f"),
-            measured("train accuracy, 2-8-1 with no activation", acc, ".3f"),
-        ],
-        "verdicts": {
-            "the two products agree to float precision":
-                {s: difference[s] <= 1e-12 * scale[s] for s in seeds},
-            "with no activation, the network stays near chance (0.5 +- 0.1)":
-                {s: abs(acc[s] - 0.5) <= NEAR_CHANCE for s in seeds},
-        },
-        "difference": difference, "scale": scale, "accuracy": acc,
-    }
+    log = train(params, X, y, activation, lr=0.5, epochs=2000, on_epoch=watch)
+    p = predict(params, X, activation)
+    return {"start": start, "params": params, "log": log, "solved_at": seen["solved_at"],
+            "spread": max(seen["spread"], unit_spread(params)),
+            "accuracy": accuracy(p, y), "loss": bce_loss(p, y)}
 
 
 def train_logistic_regression(X, y, lr=0.5, epochs=2000):
@@ -87,140 +112,14 @@ def train_logistic_regression(X, y, lr=0.5, epochs=2000):
     return w, b, np.sqrt(np.sum(dw**2) + np.sum(db**2))
 
 
-def logistic_regression(seeds):
-    """(b) A plain logistic regression stays near 50%, and more training would not help."""
-    acc, gradient = {}, {}
-    for seed in seeds:
-        X, y = make_xor_data(seed)
-        w, b, gradient[seed] = train_logistic_regression(X, y)
-        acc[seed] = accuracy(sigmoid(X @ w + b), y)
-    return {
-        "claim": '(b) "A plain logistic regression on this data is stuck near 50% forever"',
-        "measured": [
-            measured("train accuracy, logistic regression", acc, ".3f"),
-            measured("its gradient norm after 2000 epochs", gradient, ".0e"),
-        ],
-        "verdicts": {
-            "it stays near chance (0.5 +- 0.1)": {s: abs(acc[s] - 0.5) <= NEAR_CHANCE for s in seeds},
-            "it has converged (gradient < 1e-6): more epochs change nothing":
-                {s: gradient[s] < 1e-6 for s in seeds},
-        },
-        "accuracy": acc, "gradient": gradient,
-    }
+# ---- a deep stack, for the claims about depth ----
 
-
-def hidden_layer_solves_xor(seeds):
-    """(c) The chapter's 2-8-1 tanh network learns XOR."""
-    acc = {s: train_accuracy(*trained(s)[:3]) for s in seeds}
-    return {
-        "claim": '(c) the 2-8-1 tanh network "climbs to 99.8%": the hidden layer solves XOR',
-        "measured": [measured("train accuracy, the chapter's network", acc, ".3f")],
-        "verdicts": {f"it reaches at least {SOLVED}": {s: acc[s] >= SOLVED for s in seeds}},
-        "accuracy": acc,
-    }
-
-
-def unit_spread(params):
-    """How far apart the hidden units are: the largest difference between any unit and unit 1,
-    over its incoming weights, its bias and its outgoing weight."""
-    per_unit = np.vstack([params["W1"], params["b1"], params["W2"].T])  # a column per unit
-    return np.abs(per_unit - per_unit[:, :1]).max()
-
-
-def symmetric_init(seeds, value, checkpoints=4):
-    """Train from weights that are all `value`; the units' spread after every 2000/checkpoints epochs."""
-    spread, acc = {}, {}
-    for seed in seeds:
-        X, y = make_xor_data(seed)
-        params = init_params(2, 8, "zeros", seed)
-        params["W1"][:], params["W2"][:] = value, value
-        spread[seed] = 0.0
-        for _ in range(checkpoints):
-            train(params, X, y, lr=0.5, epochs=2000 // checkpoints)
-            spread[seed] = max(spread[seed], unit_spread(params))
-        acc[seed] = train_accuracy(params, X, y)
-    return spread, acc
-
-
-def constant_init(seeds):
-    """(d) All-zero, or any constant, initial weights: the hidden units never differentiate."""
-    zero_spread, zero_acc = symmetric_init(seeds, 0.0)
-    const_spread, const_acc = symmetric_init(seeds, 0.5)
-    return {
-        "claim": '(d) "All zeros -> every neuron computes the same thing ... they never differentiate"',
-        "measured": [
-            measured("all zeros: largest difference between units", zero_spread, ".0e"),
-            measured("all zeros: train accuracy", zero_acc, ".3f"),
-            measured("all 0.5: largest difference between units", const_spread, ".0e"),
-            measured("all 0.5: train accuracy", const_acc, ".3f"),
-        ],
-        "verdicts": {
-            "the 8 hidden units stay identical through training (to 1e-12)":
-                {s: max(zero_spread[s], const_spread[s]) <= 1e-12 for s in seeds},
-            f"so it is one unit wide, a line: accuracy under {ONE_LINE}":
-                {s: max(zero_acc[s], const_acc[s]) < ONE_LINE for s in seeds},
-        },
-        "zero_spread": zero_spread, "zero_accuracy": zero_acc,
-        "const_spread": const_spread, "const_accuracy": const_acc,
-    }
-
-
-def large_init(seeds):
-    """(e) Too-large initial weights saturate the hidden units and hurt training."""
-    rows = {}
-    for seed in seeds:
-        X, y = make_xor_data(seed)
-        row = {}
-        for init in ("large", "xavier"):
-            params = init_params(2, 8, init, seed)
-            z1, a1, _, p = forward(params, X)  # before training: saturation and dL/dW1
-            saturated = np.mean(np.abs(a1) > SATURATED)
-            grad = np.linalg.norm(backward(params, X, y, z1, a1, p)["W1"])
-            log = train(params, X, y, lr=0.5, epochs=2000)
-            p = predict(params, X)
-            row[init] = {"saturated": saturated, "grad": grad, "first_loss": log[0][1],
-                         "loss": bce_loss(p, y), "accuracy": accuracy(p, y)}
-        rows[seed] = row
-
-    def line(label, init, key, fmt):
-        return measured(label, {s: rows[s][init][key] for s in seeds}, fmt)
-
-    growth = {s: rows[s]["large"]["grad"] / rows[s]["xavier"]["grad"] for s in seeds}
-    return {
-        "claim": '(e) "Too large -> activations saturate, gradients vanish or explode, '
-                 'training stalls or NaNs"',
-        "measured": [
-            line("large, N(0, 10^2): share of |a1| > 0.99", "large", "saturated", ".2f"),
-            line("xavier: share of |a1| > 0.99", "xavier", "saturated", ".2f"),
-            measured("|dL/dW1| at start, large / xavier", growth, ".0f"),
-            line("large: loss at start", "large", "first_loss", ".2f"),
-            line("large: loss after training", "large", "loss", ".4f"),
-            line("xavier: loss after training", "xavier", "loss", ".4f"),
-            line("large: train accuracy", "large", "accuracy", ".3f"),
-            line("xavier: train accuracy", "xavier", "accuracy", ".3f"),
-        ],
-        "verdicts": {
-            "activations saturate (over half of |a1| > 0.99; xavier: under 10%)":
-                {s: rows[s]["large"]["saturated"] > 0.5 and rows[s]["xavier"]["saturated"] < 0.1
-                 for s in seeds},
-            "gradients vanish or explode (|dL/dW1| 10x off xavier's or more)":
-                {s: not 0.1 <= growth[s] <= 10 for s in seeds},
-            "training stalls (accuracy under 0.95) or NaNs":
-                {s: not rows[s]["large"]["accuracy"] >= 0.95 for s in seeds},
-            "training ends worse than with xavier (higher final loss)":
-                {s: rows[s]["large"]["loss"] > rows[s]["xavier"]["loss"] for s in seeds},
-        },
-        "rows": rows, "growth": growth,
-    }
-
-
-# ---- a deep stack, for the vanishing gradient ----
-
-def deep_init(seed, depth=10, width=32, n_in=2):
-    """Weights of n_in -> depth hidden layers of `width` -> 1, each scaled 1/sqrt(n_in) as in the chapter."""
+def deep_init(seed, depth=10, width=32, n_in=2, gain=1.0):
+    """Weights of n_in -> depth hidden layers of `width` -> 1: gain times the chapter's
+    N(0,1)/sqrt(n_in) (gain sqrt(2) is He's)."""
     rng = np.random.default_rng(seed)
     sizes = [n_in] + [width] * depth + [1]
-    return [init_weights(rng, a, b) for a, b in zip(sizes[:-1], sizes[1:])]
+    return [gain * init_weights(rng, a, b) for a, b in zip(sizes[:-1], sizes[1:])]
 
 
 def deep_forward(Ws, X, activation):
@@ -245,80 +144,518 @@ def deep_backward(Ws, z, a, p, y, activation):
     return dWs
 
 
-def deep_gradient_norms(seed, activation, depth=10):
-    X, y = make_xor_data(seed)
-    Ws = deep_init(seed, depth)
-    z, a, p = deep_forward(Ws, X, activation)
-    return [np.linalg.norm(dW) for dW in deep_backward(Ws, z, a, p, y, activation)]
+# ---- the claims: each measures one seed, then reports on all of them ----
+#
+# measure(s) returns a dict of numbers for the Seed s. report(rows), given {seed: that dict},
+# returns the claim's text, its measured rows (label, {seed: value}, format) and its verdicts
+# ({part: {seed: held}}, or {part: (held, why)} for a verdict on all seeds at once).
+
+def column(rows, key):
+    return {seed: row[key] for seed, row in rows.items()}
 
 
-def vanishing_gradient(seeds, depth=10):
-    """(f) Sigmoid hidden layers make gradients vanish on the way back; tanh and ReLU much less."""
-    norms = {act: {s: deep_gradient_norms(s, act, depth) for s in seeds}
-             for act in ("sigmoid", "tanh", "relu")}
-    # how much of the gradient reaches the first hidden layer, against the last hidden layer
-    ratio = {act: {s: norms[act][s][0] / norms[act][s][depth - 1] for s in seeds} for act in norms}
-    first = seeds[0]
+def depth_collapse(s):
+    W1, W2 = (init_params(seed=s.seed)[name] for name in ("W1", "W2"))
+    two_layers, one_layer = (s.X @ W1) @ W2, s.X @ (W1 @ W2)
+    return {"difference": np.abs(two_layers - one_layer).max(),
+            "scale": np.abs(two_layers).max(), "accuracy": s.net("identity")["accuracy"]}
+
+
+def depth_collapse_report(rows):
+    r = {key: column(rows, key) for key in ("difference", "scale", "accuracy")}
     return {
-        "claim": '(f) "Sigmoid in deep hidden layers causes the vanishing gradient problem" '
-                 f'({depth} hidden layers of 32)',
-        "measured": [(f"{act}: |dL/dW| layer 1..{depth + 1}, seed {first}",
-                      [f"{n:.0e}" for n in norms[act][first]]) for act in norms]
-        + [measured(f"{act}: |dW1| / |dW{depth}|", ratio[act], ".0e") for act in norms],
+        "claim": '(a) "Without an activation function, depth is an illusion": '
+                 '(xW1)W2 = x(W1W2)',
+        "measured": [("largest |(xW1)W2 - x(W1W2)|", r["difference"], ".0e"),
+                     ("largest |(xW1)W2|, for scale", r["scale"], ".1f"),
+                     ("train accuracy, 2-8-1, no activation", r["accuracy"], ".3f")],
         "verdicts": {
-            "with sigmoid, the gradient shrinks at every layer on the way back":
-                {s: all(np.diff(norms["sigmoid"][s][:depth]) > 0) for s in seeds},
-            "and less than 1/10000 of it reaches the first layer":
-                {s: ratio["sigmoid"][s] < 1e-4 for s in seeds},
-            "with tanh and ReLU (the chapter's init), more than 1/100 does":
-                {s: min(ratio["tanh"][s], ratio["relu"][s]) > 1e-2 for s in seeds},
+            "the two products agree to float precision":
+                {k: r["difference"][k] <= 1e-12 * r["scale"][k] for k in rows},
+            "with no activation, the network stays near chance (0.5 +- 0.1)":
+                {k: abs(r["accuracy"][k] - 0.5) <= NEAR_CHANCE for k in rows},
         },
-        "norms": norms, "ratio": ratio,
     }
 
 
-CLAIMS = [depth_collapse, logistic_regression, hidden_layer_solves_xor, constant_init, large_init,
-          vanishing_gradient]
+def logistic_regression(s):
+    w, b, gradient = s.once("line on X", lambda: train_logistic_regression(s.X, s.y))
+    return {"accuracy": accuracy(sigmoid(s.X @ w + b), s.y), "gradient": gradient}
+
+
+def logistic_regression_report(rows):
+    acc, gradient = column(rows, "accuracy"), column(rows, "gradient")
+    return {
+        "claim": '(b) "A plain logistic regression on this data is stuck near 50% forever"',
+        "measured": [("train accuracy, logistic regression", acc, ".3f"),
+                     ("its gradient norm after 2000 epochs", gradient, ".0e")],
+        "verdicts": {
+            "it stays near chance (0.5 +- 0.1)":
+                {k: abs(acc[k] - 0.5) <= NEAR_CHANCE for k in rows},
+            "it has converged (gradient < 1e-6): more epochs change nothing":
+                {k: gradient[k] < 1e-6 for k in rows},
+        },
+    }
+
+
+def hidden_layer_solves_xor(s):
+    return {"accuracy": s.net()["accuracy"]}
+
+
+def hidden_layer_solves_xor_report(rows):
+    acc = column(rows, "accuracy")
+    return {
+        "claim": '(c) the 2-8-1 tanh network "climbs to 99.8%": the hidden layer solves XOR',
+        "measured": [("train accuracy, the chapter's network", acc, ".3f")],
+        "verdicts": {f"it reaches at least {SOLVED}": {k: acc[k] >= SOLVED for k in rows}},
+    }
+
+
+def unit_spread(params):
+    """How far apart the hidden units are: the largest difference between any unit and unit 1,
+    over its incoming weights, its bias and its outgoing weight."""
+    per_unit = np.vstack([params["W1"], params["b1"], params["W2"].T])  # a column per unit
+    return np.abs(per_unit - per_unit[:, :1]).max()
+
+
+def constant_init(s):
+    zeros, constant = s.net("tanh", "zeros"), s.net("tanh", "constant")
+    return {"zero_spread": zeros["spread"], "zero_accuracy": zeros["accuracy"],
+            "const_spread": constant["spread"], "const_accuracy": constant["accuracy"]}
+
+
+def constant_init_report(rows):
+    r = {key: column(rows, key) for key in rows[next(iter(rows))]}
+    return {
+        "claim": '(d) "All zeros -> every neuron computes the same thing ... they never '
+                 'differentiate"',
+        "measured": [("all zeros: largest difference between units", r["zero_spread"], ".0e"),
+                     ("all zeros: train accuracy", r["zero_accuracy"], ".3f"),
+                     ("all 0.5: largest difference between units", r["const_spread"], ".0e"),
+                     ("all 0.5: train accuracy", r["const_accuracy"], ".3f")],
+        "verdicts": {
+            "the 8 hidden units stay identical through training (to 1e-12)":
+                {k: max(r["zero_spread"][k], r["const_spread"][k]) <= 1e-12 for k in rows},
+            f"so it is one unit wide, a line: accuracy under {ONE_LINE}":
+                {k: max(r["zero_accuracy"][k], r["const_accuracy"][k]) < ONE_LINE for k in rows},
+        },
+    }
+
+
+def large_init(s):
+    row = {}
+    for init in ("large", "xavier"):
+        net = s.net("tanh", init)
+        z1, a1, _, p = forward(net["start"], s.X)  # before training: saturation and dL/dW1
+        row[init] = {"saturated": np.mean(np.abs(a1) > SATURATED),
+                     "grad": np.linalg.norm(backward(net["start"], s.X, s.y, z1, a1, p)["W1"]),
+                     "first_loss": net["log"][0][1], "loss": net["loss"],
+                     "accuracy": net["accuracy"]}
+    row["growth"] = row["large"]["grad"] / row["xavier"]["grad"]
+    return row
+
+
+def large_init_report(rows):
+    def of(init, key):
+        return {k: rows[k][init][key] for k in rows}
+
+    growth = column(rows, "growth")
+    return {
+        "claim": '(e) "Too large -> activations saturate, gradients vanish or explode, '
+                 'training stalls or NaNs"',
+        "measured": [("large, N(0, 10^2): share of |a1| > 0.99", of("large", "saturated"), ".2f"),
+                     ("xavier: share of |a1| > 0.99", of("xavier", "saturated"), ".2f"),
+                     ("|dL/dW1| at start, large / xavier", growth, ".0f"),
+                     ("large: loss at start", of("large", "first_loss"), ".2f"),
+                     ("large: loss after training", of("large", "loss"), ".4f"),
+                     ("xavier: loss after training", of("xavier", "loss"), ".4f"),
+                     ("large: train accuracy", of("large", "accuracy"), ".3f"),
+                     ("xavier: train accuracy", of("xavier", "accuracy"), ".3f")],
+        "verdicts": {
+            "activations saturate (over half of |a1| > 0.99; xavier: under 10%)":
+                {k: rows[k]["large"]["saturated"] > 0.5 and rows[k]["xavier"]["saturated"] < 0.1
+                 for k in rows},
+            "gradients vanish or explode (|dL/dW1| 10x off xavier's or more)":
+                {k: not 0.1 <= growth[k] <= 10 for k in rows},
+            "training stalls (accuracy under 0.95) or NaNs":
+                {k: not rows[k]["large"]["accuracy"] >= 0.95 for k in rows},
+            "training ends worse than with xavier (higher final loss)":
+                {k: rows[k]["large"]["loss"] > rows[k]["xavier"]["loss"] for k in rows},
+        },
+    }
+
+
+VANISHING_DEPTH = 10
+
+
+def vanishing_gradient(s):
+    row = {}
+    for activation in ("sigmoid", "tanh", "relu"):
+        Ws = deep_init(s.seed, VANISHING_DEPTH)
+        z, a, p = deep_forward(Ws, s.X, activation)
+        row[activation] = [np.linalg.norm(dW) for dW in deep_backward(Ws, z, a, p, s.y, activation)]
+    return row
+
+
+def vanishing_gradient_report(rows):
+    depth = VANISHING_DEPTH
+    # how much of the gradient reaches the first hidden layer, against the last hidden layer
+    ratio = {act: {k: rows[k][act][0] / rows[k][act][depth - 1] for k in rows}
+             for act in ("sigmoid", "tanh", "relu")}
+    first = next(iter(rows))
+    layers = [(f"{act}, seed {first}: |dL/dW| of layers 1..{depth + 1}",
+               dict(enumerate(rows[first][act])), ".0e") for act in ratio]
+    return {
+        "claim": '(f) "Sigmoid in deep hidden layers causes the vanishing gradient problem"',
+        "about": [f"a stack of {depth} hidden layers of 32 units with the chapter's init; layer "
+                  f"{depth + 1} is the output unit's weights"],
+        "measured": layers + [(f"{act}: |dW1| / |dW{depth}|", ratio[act], ".0e") for act in ratio],
+        "verdicts": {
+            "with sigmoid, the gradient shrinks at every layer on the way back":
+                {k: all(np.diff(rows[k]["sigmoid"][:depth]) > 0) for k in rows},
+            "and less than 1/10000 of it reaches the first layer":
+                {k: ratio["sigmoid"][k] < 1e-4 for k in rows},
+            "with tanh and ReLU (the chapter's init), more than 1/100 does":
+                {k: min(ratio["tanh"][k], ratio["relu"][k]) > 1e-2 for k in rows},
+        },
+    }
+
+
+def off_everywhere(params, X, activation):
+    """Hidden units whose z1 <= 0 on every point: for ReLU, dead (output and slope zero)."""
+    return ~(forward(params, X, activation)[0] > 0).any(0)
+
+
+def dark_clusters(params, X, activation, share=0.9):
+    """The clusters (indexes into CENTRES) where every hidden unit is off on at least `share`
+    of the points: there a1 = 0 for ReLU, and all the output sees is b2."""
+    all_off = ~(forward(params, X, activation)[0] > 0).any(1)
+    per_cluster = all_off.reshape(len(CENTRES), -1).mean(1)
+    return [k for k in range(len(CENTRES)) if per_cluster[k] >= share]
+
+
+def activation_table(s):
+    row = {}
+    for activation in TABLE:
+        net = s.net(activation)
+        row[activation] = {"accuracy": net["accuracy"], "solved_at": net["solved_at"],
+                           "dead": int(off_everywhere(net["params"], s.X, activation).sum()),
+                           "dark": dark_clusters(net["params"], s.X, activation)}
+    for activation in ("relu", "leaky_relu"):  # a start where ReLU units die
+        net = s.net(activation, b1=DEAD_START)
+        z1, a1, _, p = forward(net["params"], s.X, activation)
+        dead = off_everywhere(net["params"], s.X, activation)
+        dW1 = backward(net["params"], s.X, s.y, z1, a1, p, activation)["W1"]
+        row[f"{activation} b1"] = {
+            "accuracy": net["accuracy"],
+            "dead_start": int(off_everywhere(net["start"], s.X, activation).sum()),
+            "dead": int(dead.sum()),
+            "dead_gradient": np.abs(dW1[:, dead]).max() if dead.any() else np.nan}
+    return row
+
+
+def centre_name(k):
+    x1, x2 = CENTRES[k]
+    return f"({x1:+.0f},{x2:+.0f}) class {LABELS[k]}"
+
+
+def activation_table_report(rows):
+    seeds = list(rows)
+    n = len(seeds)
+    lines = [f"{'activation':<11} {'solved':>9}  {'median epoch to 0.99':>20}  "
+             f"{'dead units at the end':>21}"]
+    solved = {}
+    for act in TABLE:
+        solved[act] = {k: rows[k][act]["accuracy"] >= SOLVED for k in seeds}
+        epochs = [rows[k][act]["solved_at"] for k in seeds if rows[k][act]["solved_at"] is not None]
+        median = f"{np.median(epochs):.0f}" if epochs else "not reached"
+        dead = sum(rows[k][act]["dead"] for k in seeds)
+        lines.append(f"{act:<11} {sum(solved[act].values()):>4} of {n:<2}  {median:>20}  "
+                     f"{dead:>10} in {n} nets")
+    failures = [(k, act) for act in ("relu", "leaky_relu") for k in seeds if not solved[act][k]]
+    why = []
+    for k, act in failures[:4]:
+        dark = rows[k][act]["dark"]
+        where = ", ".join(centre_name(c) for c in dark) if dark else "none"
+        why.append(f"{act}, seed {k} ({rows[k][act]['accuracy']:.3f}): every unit off on 90% or "
+                   f"more of clusters {where}")
+    relu_b1, leaky_b1 = ({k: rows[k][f"{act} b1"] for k in seeds} for act in ("relu", "leaky_relu"))
+    mixed = [(k, act) for k, act in failures if classes_of(rows[k][act]["dark"]) == {0, 1}]
+    return {
+        "claim": '(g) the activation table: "ReLU ... the default for hidden layers", '
+                 '"Leaky ReLU ... avoids dead neurons", "GELU/SiLU ... the modern default"',
+        "about": [f"the chapter's network and settings, one hidden activation at a time; "
+                  f"solved means train accuracy >= {SOLVED}; a unit is dead when z1 <= 0 on "
+                  f"every training point"],
+        "table": lines,
+        "notes": ["where ReLU or Leaky ReLU fail, what was measured:"] + why,
+        "measured": [
+            (f"hidden biases start at {DEAD_START:g}: relu units dead at the start",
+             {k: v["dead_start"] for k, v in relu_b1.items()}, "d"),
+            ("... relu units dead at the end", {k: v["dead"] for k, v in relu_b1.items()}, "d"),
+            ("... leaky_relu units off everywhere at the end",
+             {k: v["dead"] for k, v in leaky_b1.items()}, "d"),
+            ("... relu train accuracy", {k: v["accuracy"] for k, v in relu_b1.items()}, ".3f"),
+            ("... leaky_relu train accuracy",
+             {k: v["accuracy"] for k, v in leaky_b1.items()}, ".3f"),
+        ],
+        "verdicts": {
+            "relu solves XOR with the chapter's settings": solved["relu"],
+            "gelu and silu solve it too":
+                {k: solved["gelu"][k] and solved["silu"][k] for k in seeds},
+            "no relu unit dies with the chapter's settings":
+                {k: rows[k]["relu"]["dead"] == 0 for k in seeds},
+            "where relu or leaky_relu fail, it is not dead units but whole clusters, one of "
+            "each class, where every unit is off":
+                (len(mixed) == len(failures),
+                 f"{len(mixed)} of {len(failures)} failures" if failures else "no failures"),
+            f"with biases starting at {DEAD_START:g}, relu units do die (1 or more)":
+                {k: relu_b1[k]["dead"] > 0 for k in seeds},
+            "dead relu units get no gradient at all (so they stay dead)":
+                {k: not relu_b1[k]["dead_gradient"] > 0 for k in seeds if relu_b1[k]["dead"]},
+            "leaky_relu avoids them: fewer of its units end off everywhere":
+                {k: leaky_b1[k]["dead"] < relu_b1[k]["dead"] for k in seeds},
+            "leaky_relu still learns there: solved on at least as many seeds as relu":
+                (sum(leaky_b1[k]["accuracy"] >= SOLVED for k in seeds)
+                 >= sum(relu_b1[k]["accuracy"] >= SOLVED for k in seeds),
+                 f"{sum(leaky_b1[k]['accuracy'] >= SOLVED for k in seeds)} against "
+                 f"{sum(relu_b1[k]['accuracy'] >= SOLVED for k in seeds)} of {n}"),
+        },
+    }
+
+
+def classes_of(clusters):
+    return {int(LABELS[c]) for c in clusters}
+
+
+SCALINGS = {"chapter's 1/sqrt(n)": 1.0, "He's sqrt(2/n)": np.sqrt(2), "half the chapter's": 0.5,
+            "3x the chapter's": 3.0}
+STACK_DEPTH, STACK_WIDTH = 20, 64
+
+
+def signal_variance(s):
+    """The spread of each layer's activations in a stack of 20 hidden layers of 64 units."""
+    row = {}
+    for activation in ("tanh", "relu"):
+        for name, gain in SCALINGS.items():
+            Ws = deep_init(s.seed, STACK_DEPTH, STACK_WIDTH, gain=gain)
+            _, a, _ = deep_forward(Ws, s.X, activation)
+            row[activation, name] = {"std": [layer.std() for layer in a[1:]],
+                                     "saturated": np.mean(np.abs(a[-1]) > SATURATED)}
+    return row
+
+
+def signal_variance_report(rows):
+    seeds = list(rows)
+
+    def change(activation, name):  # the last layer's spread over the first's, per seed
+        return {k: rows[k][activation, name]["std"][-1] / rows[k][activation, name]["std"][0]
+                for k in seeds}
+
+    chapter, he, half, big = SCALINGS
+    return {
+        "claim": '(h) "Good initialization keeps the signal\'s variance stable as it flows '
+                 'through layers"',
+        "about": [f"{STACK_DEPTH} hidden layers of {STACK_WIDTH} units on the XOR inputs, no "
+                  "training; std of layer 20's activations / std of layer 1's"],
+        "measured": [(f"{activation}, {name}", change(activation, name), ".0e")
+                     for activation in ("tanh", "relu") for name in SCALINGS]
+        + [("tanh, 3x: share of |a| > 0.99 at layer 20",
+            {k: rows[k]["tanh", big]["saturated"] for k in seeds}, ".2f")],
+        "verdicts": {
+            "the chapter's scaling keeps tanh's spread within a factor of 2":
+                {k: 0.5 <= change("tanh", chapter)[k] <= 2 for k in seeds},
+            "ReLU needs more than the chapter's: with it, ReLU's spread falls over 100x":
+                {k: change("relu", chapter)[k] < 1e-2 for k in seeds},
+            "... and He's keeps ReLU's spread within a factor of 2":
+                {k: 0.5 <= change("relu", he)[k] <= 2 for k in seeds},
+            "too small vanishes: half the chapter's loses over 1000x, tanh and relu":
+                {k: max(change("tanh", half)[k], change("relu", half)[k]) < 1e-3
+                 for k in seeds},
+            "too large saturates tanh: over half of layer 20's |a| > 0.99 at 3x":
+                {k: rows[k]["tanh", big]["saturated"] > 0.5 for k in seeds},
+            "... and makes ReLU explode: its spread grows over 1000x at 3x":
+                {k: change("relu", big)[k] > 1e3 for k in seeds},
+        },
+    }
+
+
+def bending(s):
+    net = s.net()
+    return {"raw": s.line("X", s.X),
+            "trained": s.line("trained a1", forward(net["params"], s.X)[1]),
+            "start": s.line("starting a1", forward(net["start"], s.X)[1])}
+
+
+def bending_report(rows):
+    r = {key: column(rows, key) for key in ("raw", "trained", "start")}
+    return {
+        "claim": '(i) the hidden layer solved it "by bending the input space until the classes '
+                 'became separable"',
+        "about": ["the best a straight line does: a logistic regression (lr 0.5, 2000 epochs) "
+                  "on the inputs X, and on the hidden activations a1, before and after training"],
+        "measured": [("a line on the inputs X", r["raw"], ".3f"),
+                     ("a line on a1 of the starting network", r["start"], ".3f"),
+                     ("a line on a1 of the trained network", r["trained"], ".3f")],
+        "verdicts": {
+            "on the inputs no line does better than chance (0.5 +- 0.1)":
+                {k: abs(r["raw"][k] - 0.5) <= NEAR_CHANCE for k in rows},
+            f"on the trained a1 a line separates them (at least {SOLVED})":
+                {k: r["trained"][k] >= SOLVED for k in rows},
+            f"training did the bending: on the starting a1 a line gets under {ONE_LINE}":
+                {k: r["start"][k] < ONE_LINE for k in rows},
+        },
+    }
+
+
+CLAIMS = [(depth_collapse, depth_collapse_report),
+          (logistic_regression, logistic_regression_report),
+          (hidden_layer_solves_xor, hidden_layer_solves_xor_report),
+          (constant_init, constant_init_report),
+          (large_init, large_init_report),
+          (vanishing_gradient, vanishing_gradient_report),
+          (activation_table, activation_table_report),
+          (signal_variance, signal_variance_report),
+          (bending, bending_report)]
+
+
+def measure_seed(seed, nets=None, claims=CLAIMS):
+    """Every claim's measurements on one seed: {claim name: measurements}."""
+    s = Seed(seed, nets)
+    return {measure.__name__: measure(s) for measure, _ in claims}
+
+
+def measure_task(task):
+    return measure_seed(*task)
+
+
+def train_network(task):
+    seed, key = task
+    return trained_net(seed, *key)
+
+
+def measure_all(seeds, workers=1, on_done=None, claims=CLAIMS, networks=NETWORKS):
+    """{claim name: {seed: measurements}}, the work spread over `workers` processes.
+
+    First every network of every seed is trained, one task each, so that the workers stay busy
+    to the end; then each seed's claims are measured with its networks. Results are gathered in
+    the order the tasks were given, so they are the same whatever the number of workers.
+    """
+    tasks = [(seed, key) for seed in seeds for key in networks]
+    done = 0
+
+    def counted(results):
+        nonlocal done
+        for result in results:
+            done += 1
+            if on_done:
+                on_done(done)
+            yield result
+
+    def run(mapper):
+        nets = dict(zip(tasks, counted(mapper(train_network, tasks))))
+        per_seed = [(seed, {key: nets[seed, key] for key in networks}, claims) for seed in seeds]
+        return list(counted(mapper(measure_task, per_seed)))
+
+    if workers <= 1:
+        by_seed = run(map)
+    else:
+        # spawn: fresh workers, the same on every system, and safe from a parent with threads
+        spawn = multiprocessing.get_context("spawn")
+        with spawn.Pool(workers, initializer=ignore_ctrl_c) as pool:
+            by_seed = run(pool.imap)  # the pool is ended, workers and all, on any way out
+    return {measure.__name__: dict(zip(seeds, (row[measure.__name__] for row in by_seed)))
+            for measure, _ in claims}
+
+
+def work_units(seeds):
+    """How many tasks measure_all reports as done, for a progress line."""
+    return len(seeds) * (len(NETWORKS) + 1)
+
+
+def ignore_ctrl_c():
+    """In a worker: Ctrl-C reaches the whole process group; only the parent answers it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # ---- the report ----
 
 def verdict(held):
-    """'holds on every seed', 'holds on seeds 0, 2 only (not 1)', or 'does not hold on any seed'."""
-    yes = [s for s, ok in held.items() if ok]
-    no = [s for s, ok in held.items() if not ok]
+    """'holds on all 5 seeds', 'holds on 3 of 5 seeds (not 1, 4)', 'holds on none of ...'."""
+    if isinstance(held, tuple):  # one verdict on all the seeds at once
+        ok, why = held
+        return f"{'holds' if ok else 'does not hold'} ({why})"
+    no = [seed for seed, ok in held.items() if not ok]
+    n = len(held)
+    if not n:
+        return "nothing to judge"
     if not no:
-        return "holds on every seed"
-    if not yes:
-        return "does not hold on any seed"
-    return f"holds on seeds {', '.join(map(str, yes))} only (not {', '.join(map(str, no))})"
+        return f"holds on all {n} seeds" if n > 1 else "holds on the 1 seed"
+    if len(no) == n:
+        return f"holds on none of the {n} seeds" if n > 1 else "does not hold on the 1 seed"
+    shown = ", ".join(map(str, no[:5])) + (", ..." if len(no) > 5 else "")
+    return f"holds on {n - len(no)} of {n} seeds (not on {shown})"
+
+
+def summary(values, fmt):
+    """Every seed's value when there are five or fewer, else the median and the range."""
+    values = list(values)
+    if len(values) <= 5:
+        return " ".join(format(v, fmt) for v in values)
+    lo, mid, hi = np.min(values), np.median(values), np.max(values)
+    return f"median {format(mid, fmt)}, {format(lo, fmt)} to {format(hi, fmt)}"
+
+
+def indented(text, first="    ", rest="      "):
+    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=rest)
 
 
 def report(result):
-    width = max(len(label) for label, _ in result["measured"])
-    lines = [result["claim"]]
-    lines += [f"    {label:<{width}}  {' '.join(values)}" for label, values in result["measured"]]
-    lines += [f"    - {part}: {verdict(held)}" for part, held in result["verdicts"].items()]
+    """The claim, what was measured and the verdicts, as lines of at most 80 columns."""
+    rows = [(label, summary(values.values(), fmt)) for label, values, fmt in result["measured"]]
+    width = max(len(label) for label, _ in rows)
+    lines = [indented(result["claim"], "", "    ")]
+    lines += [indented(text, rest="    ") for text in result.get("about", [])]
+    lines += ["    " + line for line in result.get("table", [])]
+    for label, values in rows:
+        if 4 + width + 2 + len(values) <= WIDTH:
+            lines.append(f"    {label:<{width}}  {values}")
+        else:  # too wide beside the others: the values go on a line of their own
+            lines += [f"    {label}", f"      {values}"]
+    lines += [indented(note) for note in result.get("notes", [])]
+    lines += [indented(f"- {part}: {verdict(held)}") for part, held in result["verdicts"].items()]
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = ArgumentParser(prog="experiments.py", description="Run every claim of the chapter.")
-    parser.add_argument("--seeds", type=number(int, 1, False), default=5, metavar="N",
+    parser.add_argument("--seeds", type=number(int, 1, high=10000), default=5, metavar="N",
                         help="run each claim on seeds 0 to N-1 (default: 5)")
-    seeds = list(range(parser.parse_args(argv).seeds))
-    print(f"The chapter's claims, run on seeds {seeds[0]} to {seeds[-1]} "
-          "(each seed draws the data and the weights);")
-    print("lr 0.5, 2000 full-batch epochs, 8 hidden units, as in the chapter, unless a claim says.")
-    for claim in CLAIMS:
+    parser.add_argument("--workers", type=number(int, 1, high=256), default=None, metavar="N",
+                        help="processes to spread the seeds over (default: one per core)")
+    args = parser.parse_args(argv)
+    seeds = list(range(args.seeds))
+    workers = min(args.workers or os.cpu_count() or 1, len(seeds))
+    print(f"The chapter's claims, run on seeds {seeds[0]} to {seeds[-1]} (each seed draws the "
+          "data and")
+    print("the weights), with lr 0.5, 2000 full-batch epochs and 8 hidden units, as in the")
+    print("chapter, unless a claim says otherwise.")
+    progress = Progress(work_units(seeds), "task")
+    try:
+        measured = measure_all(seeds, workers, on_done=progress.update)
+    except Diverged as err:  # not seen with these settings; said plainly if it ever happens
+        fail(f"experiments.py: training broke down {err}")
+        return 1
+    except KeyboardInterrupt:
+        progress.clear()
+        raise KeyboardInterrupt(f"interrupted after {progress.done} of {progress.total} "
+                                "tasks") from None
+    progress.clear()
+    for measure, report_of in CLAIMS:
         print()
-        try:
-            print(report(claim(seeds)))
-        except Diverged as err:  # not seen with these settings; said plainly if it ever happens
-            print(f"{claim.__name__}: training broke down {err}", file=sys.stderr)
-            return 1
+        print(report(report_of(measured[measure.__name__])))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    command(main)

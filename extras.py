@@ -22,13 +22,18 @@ def working_memory(args, points=400):
     return 8 * ((10 * points + 3 * cells) * args.hidden + per_epoch * args.epochs)
 
 
+def size(nbytes):
+    """2.0 GB, 6.4 TB."""
+    return f"{nbytes / 1e9:.1f} GB" if nbytes < 1e12 else f"{nbytes / 1e12:.1f} TB"
+
+
 def refuse_early(args):
     """Raise Refused, before anything is allocated or trained, for a run that would not fit in
     memory or whose --plot could not be saved."""
     need, budget = working_memory(args), memory_budget()
     if need > budget:
-        raise Refused(f"this run would need about {need / 1e9:.1f} GB of memory, more than the "
-                      f"{budget / 1e9:.1f} GB it may use; try a smaller --hidden or --epochs")
+        raise Refused(f"this run needs about {size(need)} of memory; the budget is "
+                      f"{size(budget)}")
     if args.plot:
         from plot import check_can_save  # imports matplotlib
         check_can_save(args.plot)

@@ -53,12 +53,13 @@ def sigmoid(z):
 
 def gelu(z):
     """GELU in its tanh form, 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))): NumPy has no erf."""
-    return 0.5 * z * (1 + np.tanh(GELU_C * (z + 0.044715 * z**3)))
+    return 0.5 * z * (1 + np.tanh(GELU_C * z * (1 + 0.044715 * z * z)))
 
 
 def gelu_slope(z):
-    t = np.tanh(GELU_C * (z + 0.044715 * z**3))
-    return 0.5 * (1 + t) + 0.5 * z * (1 - t**2) * GELU_C * (1 + 3 * 0.044715 * z**2)
+    """d/dz of gelu(z), by the product and chain rules."""
+    t = np.tanh(GELU_C * z * (1 + 0.044715 * z * z))
+    return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * z * z)
 
 
 GELU_C = np.sqrt(2 / np.pi)
@@ -174,9 +175,8 @@ class Diverged(ArithmeticError):
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during training, with where it stopped: the loss and accuracy of the latest epoch."""
 
-    def __init__(self, epoch, epochs, loss, acc):
-        super().__init__(f"interrupted at epoch {epoch} of {epochs}: "
-                         f"loss {loss:.4f}, train-acc {acc:.3f}")
+    def __init__(self, epoch, loss, acc):
+        super().__init__(f"interrupted at epoch {epoch}: loss {loss:.4f}, train-acc {acc:.3f}")
         self.epoch = epoch
 
 
@@ -215,7 +215,7 @@ def train(params, X, y, activation="tanh", lr=0.5, epochs=2000, on_log=None, on_
     except KeyboardInterrupt:
         if latest is None:
             raise
-        raise Interrupted(latest[0], epochs, bce_loss(latest[1], y), accuracy(latest[1], y)) from None
+        raise Interrupted(latest[0], bce_loss(latest[1], y), accuracy(latest[1], y)) from None
     return log
 
 

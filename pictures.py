@@ -95,7 +95,7 @@ def feature_maps(params, X, activation="tanh", cols=17, rows=8, per_row=4):
         title = f"unit {unit + 1}: w2 = {params['W2'][unit, 0]:+.1f}"
         maps.append([f"{title:<{cols}}"] + ["".join(r) for r in canvas])
     lines = ["hidden units: '#' where the unit is on (z1 > 0), '.' where it is off;",
-             "0 and 1 mark the cluster centres and their class; w2 is the unit's vote for class 1"]
+             "0/1: the cluster centres and their class; w2 is the unit's vote for class 1"]
     for first in range(0, len(maps), per_row):
         lines.append("")
         lines += ["   ".join(parts) for parts in zip(*maps[first:first + per_row])]
@@ -218,7 +218,7 @@ def hidden_space(params, X, y, activation="tanh", title="", cols=64, rows=16):
     zero_col = cell_of(np.zeros((1, 2)), lo, hi, cols, rows)[1][0]
     canvas[:, zero_col] = "|"
     draw_points(canvas, np.column_stack([u, v]), y, right, lo, hi)
-    down = ("rows: x above, o below (one hidden unit)" if one_unit
+    down = ("rows: class 1 above, 0 below" if one_unit
             else "up: a1's largest other spread")
     lines = [f"hidden space {title}: {right.sum()} of {len(u)} points ({right.mean():.3f}) on "
              "their class's side",

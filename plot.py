@@ -25,7 +25,7 @@ def check_can_save(path):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise Refused(f"--plot needs matplotlib, which is not installed: {INSTALL}") from None
+        raise Refused(f"--plot: no matplotlib; {INSTALL}") from None
     existed = os.path.exists(path)
     try:
         with open(path, "ab"):
@@ -38,6 +38,15 @@ def check_can_save(path):
 
 def save_figure(path, start, params, X, y, activation, curve):
     """Draw the four views and save them to path, in the format its extension names."""
+    fig = figure(start, params, X, y, activation, curve)
+    try:
+        fig.savefig(path)
+    except OSError as err:
+        raise Refused(f"--plot {path}: {err.strerror}") from None
+
+
+def figure(start, params, X, y, activation, curve):
+    """The four views of a trained network, as a matplotlib Figure."""
     from matplotlib.figure import Figure  # no pyplot: no window, no backend to choose
 
     hidden = params["W1"].shape[1]
@@ -51,12 +60,9 @@ def save_figure(path, start, params, X, y, activation, curve):
     units = outer[2, :].subgridspec(1, shown_units)
     for unit in range(shown_units):
         unit_map(fig.add_subplot(units[0, unit]), params, X, activation, unit)
-    fig.suptitle(f"2-{hidden}-1 network, {activation} hidden layer, after "
-                 f"{curve.epochs} epochs")
-    try:
-        fig.savefig(path)
-    except OSError as err:
-        raise Refused(f"--plot {path}: {err.strerror}") from None
+    fig.suptitle(f"2-{hidden}-1 network, {activation} hidden layer, after {curve.epochs} epochs;"
+                 f" bottom row: each hidden unit's activation over the input box")
+    return fig
 
 
 def box(X, n):
@@ -102,15 +108,17 @@ def hidden_space(ax, params, X, y, activation, title):
     scatter(ax, np.column_stack([u, v]), y)
     ax.axvline(0, color="k", linewidth=1)
     share = np.mean((u > 0) == (y[:, 0] == 1))
-    ax.set(title=f"hidden space, {title}\n{share:.3f} on the right side of z2 = 0",
-           xlabel="z2 = a1 @ W2 + b2", ylabel="largest other spread of a1")
+    ax.set_title(f"hidden space, {title}:\n{share:.3f} on their class's side of z2 = 0",
+                 fontsize=10)
+    ax.set(xlabel="z2 = a1 @ W2 + b2", ylabel="largest other spread of a1")
 
 
 def unit_map(ax, params, X, activation, unit):
     n = 60
     cells, extent = box(X, n)
     a1 = forward(params, cells, activation)[1][:, unit].reshape(n, n)
-    ax.imshow(a1, extent=extent, cmap="PuOr", aspect="auto")
+    top = np.abs(a1).max() or 1.0
+    ax.imshow(a1, extent=extent, cmap="PuOr", vmin=-top, vmax=top, aspect="auto")
     ax.set_title(f"unit {unit + 1}, w2 = {params['W2'][unit, 0]:+.1f}", fontsize=9)
     ax.set_xticks([])
     ax.set_yticks([])
