@@ -304,7 +304,7 @@ def vanishing_gradient_report(rows):
              for act in ("sigmoid", "tanh", "relu")}
     first = next(iter(rows))
     layers = [(f"{act}, seed {first}: |dL/dW| of layers 1..{depth + 1}",
-               dict(enumerate(rows[first][act])), ".0e") for act in ratio]
+               " ".join(f"{norm:.0e}" for norm in rows[first][act]), None) for act in ratio]
     return {
         "claim": '(f) "Sigmoid in deep hidden layers causes the vanishing gradient problem"',
         "about": [f"a stack of {depth} hidden layers of 32 units with the chapter's init; layer "
@@ -363,15 +363,15 @@ def activation_table_report(rows):
     seeds = list(rows)
     n = len(seeds)
     lines = [f"{'activation':<11} {'solved':>9}  {'median epoch to 0.99':>20}  "
-             f"{'dead units at the end':>21}"]
+             f"{'units off everywhere':>20}"]
     solved = {}
     for act in TABLE:
         solved[act] = {k: rows[k][act]["accuracy"] >= SOLVED for k in seeds}
         epochs = [rows[k][act]["solved_at"] for k in seeds if rows[k][act]["solved_at"] is not None]
         median = f"{np.median(epochs):.0f}" if epochs else "not reached"
         dead = sum(rows[k][act]["dead"] for k in seeds)
-        lines.append(f"{act:<11} {sum(solved[act].values()):>4} of {n:<2}  {median:>20}  "
-                     f"{dead:>10} in {n} nets")
+        lines.append(f"{act:<11} {sum(solved[act].values()):>4} of {n:<3} {median:>20}  "
+                     f"{dead:>9} in {n} nets")
     failures = [(k, act) for act in ("relu", "leaky_relu") for k in seeds if not solved[act][k]]
     why = []
     for k, act in failures[:4]:
@@ -385,8 +385,9 @@ def activation_table_report(rows):
         "claim": '(g) the activation table: "ReLU ... the default for hidden layers", '
                  '"Leaky ReLU ... avoids dead neurons", "GELU/SiLU ... the modern default"',
         "about": [f"the chapter's network and settings, one hidden activation at a time; "
-                  f"solved means train accuracy >= {SOLVED}; a unit is dead when z1 <= 0 on "
-                  f"every training point"],
+                  f"solved means train accuracy >= {SOLVED}; a unit is off everywhere when "
+                  "z1 <= 0 on every training point at the end; for ReLU such a unit is dead "
+                  "(its output and its slope are zero there)"],
         "table": lines,
         "notes": ["where ReLU or Leaky ReLU fail, what was measured:"] + why,
         "measured": [
@@ -413,8 +414,9 @@ def activation_table_report(rows):
                 {k: relu_b1[k]["dead"] > 0 for k in seeds},
             "dead relu units get no gradient at all (so they stay dead)":
                 {k: not relu_b1[k]["dead_gradient"] > 0 for k in seeds if relu_b1[k]["dead"]},
-            "leaky_relu avoids them: fewer of its units end off everywhere":
-                {k: leaky_b1[k]["dead"] < relu_b1[k]["dead"] for k in seeds},
+            "leaky_relu avoids them: where relu units die, fewer of its units end off "
+            "everywhere": {k: leaky_b1[k]["dead"] < relu_b1[k]["dead"]
+                           for k in seeds if relu_b1[k]["dead"]},
             "leaky_relu still learns there: solved on at least as many seeds as relu":
                 (sum(leaky_b1[k]["accuracy"] >= SOLVED for k in seeds)
                  >= sum(relu_b1[k]["accuracy"] >= SOLVED for k in seeds),
@@ -603,7 +605,11 @@ def summary(values, fmt):
     if len(values) <= 5:
         return " ".join(format(v, fmt) for v in values)
     lo, mid, hi = np.min(values), np.median(values), np.max(values)
-    return f"median {format(mid, fmt)}, {format(lo, fmt)} to {format(hi, fmt)}"
+    if fmt == "d" and mid != int(mid):
+        mid, fmt_mid = mid, ".1f"  # the median of whole numbers can fall halfway
+    else:
+        mid, fmt_mid = (int(mid) if fmt == "d" else mid), fmt
+    return f"median {format(mid, fmt_mid)}, {format(lo, fmt)} to {format(hi, fmt)}"
 
 
 def indented(text, first="    ", rest="      "):
@@ -612,7 +618,8 @@ def indented(text, first="    ", rest="      "):
 
 def report(result):
     """The claim, what was measured and the verdicts, as lines of at most 80 columns."""
-    rows = [(label, summary(values.values(), fmt)) for label, values, fmt in result["measured"]]
+    rows = [(label, values if isinstance(values, str) else summary(values.values(), fmt))
+            for label, values, fmt in result["measured"]]
     width = max(len(label) for label, _ in rows)
     lines = [indented(result["claim"], "", "    ")]
     lines += [indented(text, rest="    ") for text in result.get("about", [])]

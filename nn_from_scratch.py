@@ -17,8 +17,9 @@ mini-batches, momentum, regularisation and a test split. The chapter reports tra
 on all 400 points, and so do we.
 
 Importing this module only defines things; tests and the other scripts reuse its functions.
-The pictures (pictures.py), the figure (plot.py), the gradient check (gradcheck.py) and the
-terminal manners (cli.py) live in modules of their own, imported only when a flag asks for them.
+What is not the chapter lives in modules of their own: the terminal manners (cli.py), the work
+the picture and check flags add around the run (extras.py), and, imported only when a flag asks
+for them, the pictures (pictures.py), the figure (plot.py) and the gradient check (gradcheck.py).
 """
 
 import numpy as np
