@@ -21,6 +21,7 @@ in worker processes; the report is assembled in seed order, so it is the same wh
 of workers.
 """
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -564,7 +565,9 @@ def measure_all(seeds, workers=1, on_done=None, claims=CLAIMS, networks=NETWORKS
     else:
         # spawn: fresh workers, the same on every system, and safe from a parent with threads
         spawn = multiprocessing.get_context("spawn")
-        with spawn.Pool(workers, initializer=ignore_ctrl_c) as pool:
+        with one_blas_thread():
+            pool = spawn.Pool(workers, initializer=ignore_ctrl_c)
+        with pool:
             by_seed = run(pool.imap)  # the pool is ended, workers and all, on any way out
     return {measure.__name__: dict(zip(seeds, (row[measure.__name__] for row in by_seed)))
             for measure, _ in claims}
@@ -573,6 +576,21 @@ def measure_all(seeds, workers=1, on_done=None, claims=CLAIMS, networks=NETWORKS
 def work_units(seeds):
     """How many tasks measure_all reports as done, for a progress line."""
     return len(seeds) * (len(NETWORKS) + 1)
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Start processes whose BLAS runs one thread: each worker has a core of its own, and on
+    matrices this small more threads only fight over the cores (the results are the same)."""
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: value or "1" for name, value in saved.items()})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
 
 
 def ignore_ctrl_c():

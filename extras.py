@@ -45,7 +45,8 @@ class Extras:
 
     def __init__(self, args, X, y, params):
         self.args, self.X, self.y = args, X, y
-        self.start = {name: W.copy() for name, W in params.items()}  # for before-and-after
+        if args.hidden_space or args.plot:  # the before-and-after pictures need the start
+            self.start = {name: W.copy() for name, W in params.items()}
         self.wrong = []  # arrays whose gradient the check found wrong
         if args.shapes:
             from pictures import shapes_table

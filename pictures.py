@@ -243,12 +243,14 @@ class Watch:
     def __init__(self, params, X, y, activation, epochs, stream=None):
         self.params, self.X, self.y, self.activation = params, X, y, activation
         self.stream = stream or sys.stdout
-        self.live = self.stream.isatty()
         self.epochs = epochs
+        room = shutil.get_terminal_size().lines - 13  # header, edges, ranges, log, prompt
+        # In place only on a terminal tall enough for a frame: moving the cursor up past the top
+        # of the screen would scramble the picture.
+        self.live = self.stream.isatty() and room >= 6
         if self.live:
             self.frames = set(range(0, epochs, max(1, epochs // self.FRAMES))) | {epochs - 1}
-            room = shutil.get_terminal_size().lines - 13  # header, edges, ranges, log, prompt
-            self.rows = int(np.clip(room, 6, 24))
+            self.rows = min(room, 24)
         else:
             self.frames, self.rows = log_epochs(epochs), 16
         self.pause = self.SECONDS / len(self.frames)

@@ -4,6 +4,7 @@ A test here fails if the claim stops holding (or, where the report says a claim 
 our setting, if that finding changes), whatever the report's wording.
 """
 
+import os
 import pickle
 import re
 import subprocess
@@ -26,8 +27,9 @@ def measure_in_a_process(seeds):
     """measure_all(seeds) in a process of its own, on one core, while the other tests run."""
     code = ("import pickle, sys, experiments; "
             f"sys.stdout.buffer.write(pickle.dumps(experiments.measure_all({seeds!r})))")
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}  # as the workers
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            timeout=180)
+                            timeout=180, env=env)
     assert result.returncode == 0, result.stderr.decode()
     return pickle.loads(result.stdout)
 

@@ -114,7 +114,11 @@ def test_watch_through_a_pipe_draws_one_plain_frame_per_logged_epoch():
     assert maps_in(result.stdout) == len(log_losses(result.stdout)) == 6
 
 
-BACKGROUND = {"watch": (run_in_terminal, "nn_from_scratch.py", "--watch")}  # see conftest.py
+BACKGROUND = {  # see conftest.py
+    "watch": (run_in_terminal, "nn_from_scratch.py", "--watch"),
+    "watch, small terminal": (lambda: run_in_terminal("nn_from_scratch.py", "--watch",
+                                                      "--epochs", "300", lines=12),),
+}
 
 
 def test_watch_on_a_terminal_animates_in_place_for_3_to_8_seconds(background):
@@ -126,6 +130,12 @@ def test_watch_on_a_terminal_animates_in_place_for_3_to_8_seconds(background):
     assert screen.index("\x1b[?25l") < screen.rindex("\x1b[?25h")  # cursor hidden, then shown
     assert 3 <= seconds <= 8
     assert "final train accuracy: 0.998" in screen
+
+
+def test_watch_on_a_terminal_too_small_for_a_frame_draws_plain_frames(background):
+    status, screen, _ = background("watch, small terminal")
+    assert status == 0 and "\x1b" not in screen
+    assert maps_in(screen) == len(log_losses(screen)) == 6
 
 
 # ---- --gradcheck ----
