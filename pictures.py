@@ -157,7 +157,8 @@ class Curve:
         lines.append("")
         lines += panel(acc, acc_rows, lambda v: f"{v:.3f}", "+", lo=min(0.5, acc.min()), hi=1.0)
         width = len(at)
-        lines.append(f"{'epoch':>6} {0:<{width // 2}}{n - 1:>{width - width // 2}}")
+        # the first and last epochs under the first and last columns
+        lines.append(f"{'epoch':>7}  {0:<{width // 2}}{n - 1:>{width - width // 2}}")
         return "\n".join(lines)
 
 
