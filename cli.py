@@ -24,9 +24,11 @@ WIDTH = 80  # no line any script prints is wider than this
 CTRL_C, CLOSED_PIPE = 130, 141
 
 
-def wrap(message, indent="  "):
-    """message as lines of at most WIDTH columns, continuation lines indented."""
-    return textwrap.fill(message, WIDTH, subsequent_indent=indent, break_on_hyphens=False)
+def wrap(text, indent="  ", first=""):
+    """text as lines of at most WIDTH columns: the first indented by `first`, the rest by
+    `indent`; never broken inside a word such as 2-8-1."""
+    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=indent,
+                         break_on_hyphens=False)
 
 
 def fail(message):

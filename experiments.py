@@ -25,11 +25,10 @@ import contextlib
 import multiprocessing
 import os
 import signal
-import textwrap
 
 import numpy as np
 
-from cli import WIDTH, ArgumentParser, Progress, command, fail, number
+from cli import WIDTH, ArgumentParser, Progress, command, fail, number, wrap
 from nn_from_scratch import (ACTIVATIONS, CENTRES, LABELS, Diverged, accuracy, backward, bce_loss,
                              forward, init_params, init_weights, make_xor_data, predict, sigmoid,
                              train)
@@ -630,25 +629,22 @@ def summary(values, fmt):
     return f"median {format(mid, fmt_mid)}, {format(lo, fmt)} to {format(hi, fmt)}"
 
 
-def indented(text, first="    ", rest="      "):
-    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=rest)
-
-
 def report(result):
     """The claim, what was measured and the verdicts, as lines of at most 80 columns."""
     rows = [(label, values if isinstance(values, str) else summary(values.values(), fmt))
             for label, values, fmt in result["measured"]]
     width = max(len(label) for label, _ in rows)
-    lines = [indented(result["claim"], "", "    ")]
-    lines += [indented(text, rest="    ") for text in result.get("about", [])]
+    lines = [wrap(result["claim"], indent="    ")]
+    lines += [wrap(text, indent="    ", first="    ") for text in result.get("about", [])]
     lines += ["    " + line for line in result.get("table", [])]
     for label, values in rows:
         if 4 + width + 2 + len(values) <= WIDTH:
             lines.append(f"    {label:<{width}}  {values}")
         else:  # too wide beside the others: the values go on a line of their own
             lines += [f"    {label}", f"      {values}"]
-    lines += [indented(note) for note in result.get("notes", [])]
-    lines += [indented(f"- {part}: {verdict(held)}") for part, held in result["verdicts"].items()]
+    lines += [wrap(note, indent="      ", first="    ") for note in result.get("notes", [])]
+    lines += [wrap(f"- {part}: {verdict(held)}", indent="      ", first="    ")
+              for part, held in result["verdicts"].items()]
     return "\n".join(lines)
 
 

@@ -15,11 +15,11 @@ the network gets them wrong.
 
 import shutil
 import sys
-import textwrap
 import time
 
 import numpy as np
 
+from cli import wrap
 from nn_from_scratch import (CENTRES, LABELS, accuracy, backward, bce_loss, forward, log_epochs,
                              predict)
 
@@ -152,7 +152,7 @@ class Curve:
         loss, acc = self.loss[at], self.acc[at]
         head = (f"loss (*, log scale) and train accuracy (+) at every epoch of {n}: the loss "
                 f"is {self.loss[0]:.4f} at epoch 0 and {self.loss[n - 1]:.4f} at epoch {n - 1}")
-        lines = textwrap.wrap(head, 80)
+        lines = wrap(head, indent="").split("\n")
         lines += panel(np.log10(loss), loss_rows, lambda v: f"{10 ** v:.4f}", "*")
         lines.append("")
         lines += panel(acc, acc_rows, lambda v: f"{v:.3f}", "+", lo=min(0.5, acc.min()), hi=1.0)
@@ -199,19 +199,27 @@ def hidden_coordinates(params, X, activation="tanh"):
     return z2[:, 0], rest @ direction if s[0] > 1e-12 else np.zeros(len(X))
 
 
+def hidden_view(params, X, y, activation="tanh"):
+    """What a picture of the hidden space draws: each point's (z2, v), whether it is on its
+    class's side of z2 = 0, and whether there is only one hidden unit (one axis: v then only
+    keeps the two classes apart, class 1 above)."""
+    u, v = hidden_coordinates(params, X, activation)
+    one_unit = v is None
+    if one_unit:
+        v = y[:, 0] - 0.5
+    return u, v, (u > 0) == (y[:, 0] == 1), one_unit
+
+
 def separable_share(params, X, y, activation="tanh"):
     """The share of points on their class's side of z2 = 0."""
-    z2 = forward(params, X, activation)[2]
-    return np.mean((z2 > 0) == (y == 1))
+    return hidden_view(params, X, y, activation)[2].mean()
 
 
 def hidden_space(params, X, y, activation="tanh", title="", cols=64, rows=16):
     """The training points in the hidden layer's coordinates, with the boundary z2 = 0 as '|'."""
-    u, v = hidden_coordinates(params, X, activation)
-    one_unit = v is None
-    if one_unit:  # one hidden unit: one axis; the rows only keep the two classes apart
-        v, rows = y[:, 0] - 0.5, 4
-    right = (u > 0) == (y[:, 0] == 1)
+    u, v, right, one_unit = hidden_view(params, X, y, activation)
+    if one_unit:
+        rows = 4
     lo = np.array([min(u.min(), 0.0), v.min()])
     hi = np.array([max(u.max(), 0.0), v.max()])
     hi = np.where(hi > lo, hi, lo + 1.0)

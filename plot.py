@@ -15,7 +15,7 @@ import numpy as np
 from cli import Refused
 from extras import PICTURE_CELLS
 from nn_from_scratch import forward, predict
-from pictures import grid, hidden_coordinates
+from pictures import grid, hidden_view
 
 INSTALL = "pip install -r requirements-plot.txt"
 
@@ -102,13 +102,10 @@ def loss_curve(ax, curve):
 
 
 def hidden_space(ax, params, X, y, activation, title):
-    u, v = hidden_coordinates(params, X, activation)
-    if v is None:  # one hidden unit: one axis
-        v = y[:, 0] - 0.5
+    u, v, right, _ = hidden_view(params, X, y, activation)
     scatter(ax, np.column_stack([u, v]), y)
     ax.axvline(0, color="k", linewidth=1)
-    share = np.mean((u > 0) == (y[:, 0] == 1))
-    ax.set_title(f"hidden space, {title}:\n{share:.3f} on their class's side of z2 = 0",
+    ax.set_title(f"hidden space, {title}:\n{right.mean():.3f} on their class's side of z2 = 0",
                  fontsize=10)
     ax.set(xlabel="z2 = a1 @ W2 + b2", ylabel="largest other spread of a1")
 
