@@ -9,8 +9,9 @@
     fail(...)          a message on stderr, after everything already on stdout, wrapped to 80
     Progress           a progress line on stderr, only when stderr is a terminal
 
-Exit statuses: 0 done, 1 numerical breakdown, 2 bad input or a refused size, 130 Ctrl-C,
-141 a closed pipe (128 + SIGPIPE, what a shell reports for `yes | head -1`).
+Exit statuses: 0 done; 1 numerical breakdown, or a gradient check that failed; 2 bad input, a
+refused size or a file that can't be written; 130 Ctrl-C; 141 a closed pipe (128 + SIGPIPE,
+what a shell reports for `yes | head -1`).
 """
 
 import argparse
@@ -52,15 +53,20 @@ def command(main):
         status = main(sys.argv[1:])
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         status = CLOSED_PIPE
+        stdout_to_devnull()
     except KeyboardInterrupt as stop:
+        status = CTRL_C
         try:
             fail(f"{prog}: {stop or 'interrupted'}")
-        except BrokenPipeError:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        status = CTRL_C
+        except BrokenPipeError:  # and the pipe had closed too
+            stdout_to_devnull()
     sys.exit(status)
+
+
+def stdout_to_devnull():
+    """After a closed pipe: what Python still has buffered for stdout goes nowhere, quietly."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -266,8 +266,8 @@ class Watch:
         self.logged, self.height, self.due = [], 0, time.monotonic()
 
     def open(self):
-        print(REGIONS_LEGEND)
-        print("training " + POINTS_LEGEND)
+        print(REGIONS_LEGEND, file=self.stream)
+        print("training " + POINTS_LEGEND, file=self.stream)
         if self.live:
             self.stream.write("\033[?25l")  # hide the cursor while frames are drawn
 
@@ -280,7 +280,7 @@ class Watch:
         if self.live:
             self.logged.append(line)  # shown below the map in the next frame
         else:
-            print(line)
+            print(line, file=self.stream)
 
     def see(self, epoch, p):
         if epoch not in self.frames:
@@ -288,7 +288,7 @@ class Watch:
         picture = boundary_map(self.params, self.X, self.y, self.activation, rows=self.rows,
                                legend=False)
         if not self.live:
-            print(picture)
+            print(picture, file=self.stream)
             return
         header = (f"epoch {epoch} of {self.epochs}  loss {bce_loss(p, self.y):.4f}  "
                   f"train-acc {accuracy(p, self.y):.3f}")
