@@ -61,7 +61,8 @@ def figure(start, params, X, y, activation, curve):
     for unit in range(shown_units):
         unit_map(fig.add_subplot(units[0, unit]), params, X, activation, unit)
     fig.suptitle(f"2-{hidden}-1 network, {activation} hidden layer, after {curve.epochs} epochs;"
-                 f" bottom row: each hidden unit's activation over the input box")
+                 f" bottom row: each hidden unit's activation a1 over the input box (orange > 0,"
+                 f" purple < 0)")
     return fig
 
 
