@@ -104,7 +104,8 @@ def test_constant_init_shows_eight_identical_units(capsys):
 # ---- --watch ----
 
 def maps_in(text):
-    return text.count("      +-") // 2
+    """How many framed maps: each has a top and a bottom edge, `      +----...+`."""
+    return len(re.findall(r"^ {6}\+-+\+", text, re.M)) // 2
 
 
 def test_watch_through_a_pipe_draws_one_plain_frame_per_logged_epoch():
@@ -237,3 +238,29 @@ def test_plot_with_a_wrong_extension_is_a_bad_argument(capsys):
     with pytest.raises(SystemExit) as exit_:
         nn_from_scratch.main(["--plot", "figure.jpg"])
     assert exit_.value.code == 2 and "--plot" in capsys.readouterr().err
+
+
+# ---- together ----
+
+def test_the_flags_combine_with_each_other_and_with_the_knobs(capsys):
+    status, out, err = run_main(capsys, "--watch", "--curve", "--boundary", "--features",
+                                "--hidden-space", "--shapes", "--gradcheck", "--hidden", "3",
+                                "--activation", "relu", "--init", "he", "--lr", "0.3",
+                                "--epochs", "60", "--seed", "2", "--noise", "0.2")
+    assert status == 0 and err == ""
+    for part in ("shapes for m = 400 points", "gradient check at the starting weights",
+                 "decision regions", "unit 3: w2 =", "loss (*, log scale)",
+                 "hidden space before training", "hidden space after training",
+                 "gradient check after training (relu"):
+        assert part in out, part
+    assert len(log_losses(out)) == 6 and maps_in(out) == 6 + 1 + 2  # watch, boundary, spaces
+
+
+def test_the_default_run_imports_no_picture_check_or_plot_module():
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-X", "importtime", "nn_from_scratch.py"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    assert {"cli", "extras"} <= imported
+    assert not imported & {"pictures", "gradcheck", "plot", "matplotlib"}
