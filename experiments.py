@@ -338,9 +338,14 @@ def activation_table(s):
     row = {}
     for activation in TABLE:
         net = s.net(activation)
+        params = net["params"]
+        dark = dark_clusters(params, s.X, activation)
+        p = predict(params, s.X, activation).reshape(len(CENTRES), -1)  # a row per cluster
         row[activation] = {"accuracy": net["accuracy"], "solved_at": net["solved_at"],
-                           "dead": int(off_everywhere(net["params"], s.X, activation).sum()),
-                           "dark": dark_clusters(net["params"], s.X, activation)}
+                           "dead": int(off_everywhere(params, s.X, activation).sum()),
+                           "dark": dark, "dark_p": [p[c].mean() for c in dark],
+                           "x2_weight_negative": int((params["W1"][1] < 0).sum()),
+                           "bias_negative": int((params["b1"] < 0).sum())}
     for activation in ("relu", "leaky_relu"):  # a start where ReLU units die
         net = s.net(activation, b1=DEAD_START)
         z1, a1, _, p = forward(net["params"], s.X, activation)
@@ -375,10 +380,13 @@ def activation_table_report(rows):
     failures = [(k, act) for act in ("relu", "leaky_relu") for k in seeds if not solved[act][k]]
     why = []
     for k, act in failures[:4]:
-        dark = rows[k][act]["dark"]
-        where = ", ".join(centre_name(c) for c in dark) if dark else "none"
-        why.append(f"{act}, seed {k} ({rows[k][act]['accuracy']:.3f}): every unit off on 90% or "
-                   f"more of clusters {where}")
+        r = rows[k][act]
+        where = ", ".join(f"{centre_name(c)} (mean p {p:.3f})"
+                          for c, p in zip(r["dark"], r["dark_p"])) or "none"
+        why.append(f"{act}, seed {k} ({r['accuracy']:.3f}): every unit off on 90% or more of "
+                   f"clusters {where}; units with a negative weight on x2: "
+                   f"{r['x2_weight_negative']} of 8, with a negative bias: {r['bias_negative']} "
+                   "of 8")
     relu_b1, leaky_b1 = ({k: rows[k][f"{act} b1"] for k in seeds} for act in ("relu", "leaky_relu"))
     mixed = [(k, act) for k, act in failures if classes_of(rows[k][act]["dark"]) == {0, 1}]
     return {
