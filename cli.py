@@ -166,9 +166,9 @@ class Progress:
             return  # nearly done: not worth a line
         line = (f"{self.unit} {done:,} of {self.total:,}  {rate:,.0f}/s  "
                 f"{duration(left)} left")
+        self.shown = True  # first: Ctrl-C during the write must still find a line to erase
         self.stream.write("\r" + line[:WIDTH - 1] + "\033[K")
         self.stream.flush()
-        self.shown = True
 
     def clear(self):
         if self.shown:
