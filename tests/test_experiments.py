@@ -139,6 +139,12 @@ def test_i_training_bends_the_space_the_random_start_does_not(measured):
         assert r["start"] < 0.8
 
 
+def test_j_tanh_is_centred_on_zero_and_sigmoid_on_one_half(measured):
+    for r in measured["zero_centred"].values():
+        assert abs(r["tanh"]["start"]) < 0.05 and abs(r["tanh"]["end"]) < 0.25
+        assert min(r["sigmoid"]["start"], r["sigmoid"]["end"]) > 0.25
+
+
 def test_every_per_seed_verdict_covers_every_seed(results):
     for r in results.values():
         for part, held in r["verdicts"].items():
