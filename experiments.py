@@ -67,10 +67,11 @@ class Seed:
                          lambda: trained_net(self.seed, activation, init, b1))
 
     def line(self, name, features):
-        """The accuracy of a logistic regression trained on features (X, or an a1)."""
+        """A logistic regression trained on features (X, or an a1): its train accuracy and
+        its final gradient norm, as a dict. Claims (b) and (i) share the one on X."""
         def fit():
-            w, b, _ = train_logistic_regression(features, self.y)
-            return accuracy(sigmoid(features @ w + b), self.y)
+            w, b, gradient = train_logistic_regression(features, self.y)
+            return {"accuracy": accuracy(sigmoid(features @ w + b), self.y), "gradient": gradient}
         return self.once(("line", name), fit)
 
 
@@ -182,8 +183,7 @@ def depth_collapse_report(rows):
 
 
 def logistic_regression(s):
-    w, b, gradient = s.once("line on X", lambda: train_logistic_regression(s.X, s.y))
-    return {"accuracy": accuracy(sigmoid(s.X @ w + b), s.y), "gradient": gradient}
+    return s.line("X", s.X)
 
 
 def logistic_regression_report(rows):
@@ -324,15 +324,15 @@ def vanishing_gradient_report(rows):
     }
 
 
-def off_everywhere(params, X, activation):
+def off_everywhere(z1):
     """Hidden units whose z1 <= 0 on every point: for ReLU, dead (output and slope zero)."""
-    return ~(forward(params, X, activation)[0] > 0).any(0)
+    return ~(z1 > 0).any(0)
 
 
-def dark_clusters(params, X, activation, share=0.9):
+def dark_clusters(z1, share=0.9):
     """The clusters (indexes into CENTRES) where every hidden unit is off on at least `share`
     of the points: there a1 = 0 for ReLU, and all the output sees is b2."""
-    all_off = ~(forward(params, X, activation)[0] > 0).any(1)
+    all_off = ~(z1 > 0).any(1)
     per_cluster = all_off.reshape(len(CENTRES), -1).mean(1)
     return [k for k in range(len(CENTRES)) if per_cluster[k] >= share]
 
@@ -342,21 +342,22 @@ def activation_table(s):
     for activation in TABLE:
         net = s.net(activation)
         params = net["params"]
-        dark = dark_clusters(params, s.X, activation)
-        p = predict(params, s.X, activation).reshape(len(CENTRES), -1)  # a row per cluster
+        z1, _, _, p = forward(params, s.X, activation)
+        dark = dark_clusters(z1)
+        p = p.reshape(len(CENTRES), -1)  # a row per cluster
         row[activation] = {"accuracy": net["accuracy"], "solved_at": net["solved_at"],
-                           "dead": int(off_everywhere(params, s.X, activation).sum()),
+                           "dead": int(off_everywhere(z1).sum()),
                            "dark": dark, "dark_p": [p[c].mean() for c in dark],
                            "x2_weight_negative": int((params["W1"][1] < 0).sum()),
                            "bias_negative": int((params["b1"] < 0).sum())}
     for activation in ("relu", "leaky_relu"):  # a start where ReLU units die
         net = s.net(activation, b1=DEAD_START)
         z1, a1, _, p = forward(net["params"], s.X, activation)
-        dead = off_everywhere(net["params"], s.X, activation)
+        dead = off_everywhere(z1)
         dW1 = backward(net["params"], s.X, s.y, z1, a1, p, activation)["W1"]
         row[f"{activation} b1"] = {
             "accuracy": net["accuracy"],
-            "dead_start": int(off_everywhere(net["start"], s.X, activation).sum()),
+            "dead_start": int(off_everywhere(forward(net["start"], s.X, activation)[0]).sum()),
             "dead": int(dead.sum()),
             "dead_gradient": np.abs(dW1[:, dead]).max() if dead.any() else np.nan}
     return row
@@ -495,9 +496,9 @@ def signal_variance_report(rows):
 
 def bending(s):
     net = s.net()
-    return {"raw": s.line("X", s.X),
-            "trained": s.line("trained a1", forward(net["params"], s.X)[1]),
-            "start": s.line("starting a1", forward(net["start"], s.X)[1])}
+    return {"raw": s.line("X", s.X)["accuracy"],
+            "trained": s.line("trained a1", forward(net["params"], s.X)[1])["accuracy"],
+            "start": s.line("starting a1", forward(net["start"], s.X)[1])["accuracy"]}
 
 
 def bending_report(rows):
