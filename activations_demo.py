@@ -5,14 +5,15 @@
     python activations_demo.py --slopes   also prints each activation's slope at those inputs
 
 The activations are not written again here: they are the rows of the table that the network in
-nn_from_scratch.py uses, so what this prints is what the network computes. The slopes show the
+nn_from_scratch.py uses (companion/activations.py), so what this prints is what the network
+computes. The slopes show the
 chapter's warning about sigmoid: at most 0.25, and near zero in the tails, where ReLU's stays 1.
 """
 
 import numpy as np
 
-from cli import ArgumentParser, command
-from nn_from_scratch import ACTIVATIONS
+from companion.activations import ACTIVATIONS
+from companion.cli import ArgumentParser, command
 
 Z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
 ZOO = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "leaky": "leaky_relu"}  # label: name

@@ -28,8 +28,9 @@ import signal
 
 import numpy as np
 
-from cli import WIDTH, ArgumentParser, Progress, command, fail, number, wrap
-from nn_from_scratch import (ACTIVATIONS, CENTRES, LABELS, Diverged, accuracy, backward, bce_loss,
+from companion.activations import ACTIVATIONS
+from companion.cli import WIDTH, ArgumentParser, Progress, command, fail, number, wrap
+from nn_from_scratch import (CENTRES, LABELS, Diverged, accuracy, backward, bce_loss,
                              forward, init_params, init_weights, make_xor_data, predict, sigmoid,
                              train)
 

@@ -3,10 +3,20 @@
     python nn_from_scratch.py            prints exactly the chapter's listing
     python nn_from_scratch.py --help     the knobs, and the pictures and checks
 
-In the chapter's order: make the four-cluster XOR data; give a 2-8-1 network (tanh hidden layer,
-sigmoid output) small random weights scaled by 1/sqrt(n_in); train it by full-batch gradient descent
-on binary cross-entropy, with the backward pass derived by hand; log the loss and training accuracy;
-then ask the trained network about the four cluster centres.
+Where each line of the chapter's listing lives here:
+
+    the chapter's lines                                 this file
+    z1 = X @ W1 + b1; a1 = np.tanh(z1)                  forward()
+    z2 = a1 @ W2 + b2; p = sigmoid(z2)                  forward(), sigmoid()
+    loss = -np.mean(y*np.log(p+eps) + ...)              bce_loss()
+    dz2 = (p - y) / m; dW2 = a1.T @ dz2; db2 = ...      backward()
+    da1 = dz2 @ W2.T; dz1 = da1 * (1 - a1**2)           backward()
+    dW1 = X.T @ dz1; db1 = dz1.sum(0, keepdims=True)    backward()
+    W1 -= lr*dW1; b1 -= lr*db1; W2 -= ...; b2 -= ...    update()
+    weights scaled by 1/sqrt(n_in)                      init_weights()
+    the data: 400 points in the XOR layout              make_xor_data()
+    the log, every 400 epochs, and training             log_epochs(), train()
+    the sanity check on the four cluster centers        run()
 
 Layout, once for the whole file: rows are examples. X is (m, n_in), y is (m, 1) of 0s and 1s,
 W1 is (n_in, hidden), b1 is (1, hidden), W2 is (hidden, 1), b2 is (1, 1).
@@ -16,16 +26,15 @@ reproduce every number it prints (see the README). Left out on purpose, as in th
 mini-batches, momentum, regularisation and a test split. The chapter reports training accuracy
 on all 400 points, and so do we.
 
-Importing this module only defines things; tests and the other scripts reuse its functions.
-What is not the chapter lives in modules of their own: the terminal manners (cli.py), the work
-the picture and check flags add around the run (extras.py), and, imported only when a flag asks
-for them, the pictures (pictures.py), the figure (plot.py) and the gradient check (gradcheck.py).
+Importing this module only defines things. What is not the chapter lives in the companion/
+package: its terminal manners (companion/cli.py) and its flags (companion/flags.py), which
+load the pictures, the figure and the gradient check only when a flag asks for them.
 """
 
 import numpy as np
 
-from cli import ArgumentParser, Refused, choice, command, fail, number
-from extras import Extras, refuse_early
+from companion import flags
+from companion.cli import ArgumentParser, Refused, choice, command, fail, number
 
 # The four clusters, in the order the data set stacks them. XOR: class 1 where the signs differ.
 CENTRES = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
@@ -52,35 +61,15 @@ def sigmoid(z):
         return 1 / (1 + np.exp(-z))
 
 
-def gelu(z):
-    """GELU in its tanh form, 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))): NumPy has no erf.
-    (z + 0.044715 z^3 is written z (1 + 0.044715 z z): the same number, computed faster.)"""
-    return 0.5 * z * (1 + np.tanh(GELU_C * z * (1 + 0.044715 * z * z)))
+# --activation's other choices (ReLU, GELU, ...) live in companion/activations.py, loaded only
+# when one is chosen; forward() and backward() write the chapter's tanh out in full.
+ACTIVATION_NAMES = ("tanh", "relu", "leaky_relu", "sigmoid", "gelu", "silu", "identity")
 
 
-def gelu_slope(z):
-    """d/dz of gelu(z), by the product and chain rules: with t the tanh above,
-    0.5 (1 + t) + 0.5 z (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 z^2)."""
-    t = np.tanh(GELU_C * z * (1 + 0.044715 * z * z))
-    return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * z * z)
-
-
-GELU_C = np.sqrt(2 / np.pi)
-
-# Each hidden activation a = f(z) with its slope f'(z), the slope written in the form natural to
-# it: from the output a where it can be, as the chapter writes tanh's (1 - a**2), from z where
-# it can't. The forward pass uses the first column, the backward pass the second; one row is all
-# it takes to add another activation.
-ACTIVATIONS = {
-    "tanh": (np.tanh, lambda z, a: 1 - a**2),
-    "relu": (lambda z: np.maximum(0, z), lambda z, a: (z > 0) * 1.0),
-    "leaky_relu": (lambda z: np.where(z > 0, z, 0.01 * z), lambda z, a: np.where(z > 0, 1.0, 0.01)),
-    "sigmoid": (sigmoid, lambda z, a: a * (1 - a)),
-    "gelu": (gelu, lambda z, a: gelu_slope(z)),
-    # silu(z) = z s(z), s the sigmoid; its slope s + z s (1 - s) is a + s (1 - a)
-    "silu": (lambda z: z * sigmoid(z), lambda z, a: a + sigmoid(z) * (1 - a)),
-    "identity": (lambda z: z, lambda z, a: np.ones_like(z)),  # no non-linearity: experiments.py
-}
+def other_activation(name):
+    """(f, slope) of a hidden activation other than tanh: a = f(z), and slope(z, a) = f'(z)."""
+    from companion.activations import ACTIVATIONS
+    return ACTIVATIONS[name]
 
 
 # ---- initialisation ----
@@ -107,8 +96,14 @@ def init_weights(rng, n_in, n_out, init="xavier"):
 
 
 def init_params(n_in=2, hidden=8, init="xavier", seed=0):
-    """W1, b1, W2, b2 for an n_in-hidden-1 network; the biases start at zero."""
-    rng = np.random.default_rng(seed)  # its own generator: the weights don't depend on the data
+    """W1, b1, W2, b2 for an n_in-hidden-1 network; the biases start at zero.
+
+    The weights get a generator of their own, seeded with the same seed as the data's. The two
+    draw the same stream, so W1 * sqrt(2) is exactly the noise of the first points of cluster
+    (-1,-1) (divided by 0.35): the chapter's configuration, kept because it reproduces the
+    chapter's numbers. Data and weights are still made by separate calls, in this order.
+    """
+    rng = np.random.default_rng(seed)
     W1 = init_weights(rng, n_in, hidden, init)
     W2 = init_weights(rng, hidden, 1, init)
     return {"W1": W1, "b1": np.zeros((1, hidden)), "W2": W2, "b2": np.zeros((1, 1))}
@@ -119,9 +114,8 @@ def init_params(n_in=2, hidden=8, init="xavier", seed=0):
 def forward(params, X, activation="tanh"):
     """z1, a1, z2, p: two matrix products with the activation between them."""
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    f, _ = ACTIVATIONS[activation]
     z1 = X @ W1 + b1   # (m, hidden)
-    a1 = f(z1)         # hidden activation: np.tanh in the chapter
+    a1 = np.tanh(z1) if activation == "tanh" else other_activation(activation)[0](z1)
     z2 = a1 @ W2 + b2  # (m, 1)
     p = sigmoid(z2)    # predicted probability of class 1
     return z1, a1, z2, p
@@ -138,22 +132,25 @@ def backward(params, X, y, z1, a1, p, activation="tanh"):
     This is the exact gradient of the loss without bce_loss's eps, which only guards log(0).
     """
     W2 = params["W2"]
-    _, slope = ACTIVATIONS[activation]
     m = len(X)
     dz2 = (p - y) / m                # (m, 1): sigmoid's slope cancels against the cross-entropy's
     dW2 = a1.T @ dz2                 # (hidden, 1)
     db2 = dz2.sum(0, keepdims=True)  # (1, 1)
     da1 = dz2 @ W2.T                 # (m, hidden): push the error back through W2
-    dz1 = da1 * slope(z1, a1)        # element-wise; for tanh, times 1 - a1**2
+    if activation == "tanh":
+        dz1 = da1 * (1 - a1**2)      # element-wise: times tanh'(z) = 1 - tanh(z)^2
+    else:
+        dz1 = da1 * other_activation(activation)[1](z1, a1)  # times f'(z1), element-wise
     dW1 = X.T @ dz1                  # (n_in, hidden)
     db1 = dz1.sum(0, keepdims=True)  # (1, hidden)
     return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
 
 def update(params, grads, lr):
-    """Plain gradient descent, in place: W1 -= lr*dW1; b1 -= lr*db1; W2 -= lr*dW2; b2 -= lr*db2."""
-    for name in params:
-        params[name] -= lr * grads[name]
+    """Plain gradient descent, in place: params holds the very arrays W1, b1, W2, b2."""
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    dW1, db1, dW2, db2 = grads["W1"], grads["b1"], grads["W2"], grads["b2"]
+    W1 -= lr*dW1; b1 -= lr*db1; W2 -= lr*dW2; b2 -= lr*db2  # noqa: E702 (the chapter's line)
 
 
 # ---- using the network ----
@@ -176,14 +173,6 @@ class Diverged(ArithmeticError):
         self.epoch, self.what = epoch, what
 
 
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during training, with where it stopped: the loss and accuracy of the latest epoch."""
-
-    def __init__(self, epoch, loss, acc):
-        super().__init__(f"interrupted at epoch {epoch}: loss {loss:.4f}, train-acc {acc:.3f}")
-        self.epoch = epoch
-
-
 def log_epochs(epochs):
     """The epochs the log shows: every epochs // 5, and the last one (0, 400, ..., 1600, 1999)."""
     return set(range(0, epochs, max(1, epochs // 5))) | {epochs - 1}
@@ -195,17 +184,13 @@ def train(params, X, y, activation="tanh", lr=0.5, epochs=2000, on_log=None, on_
     The loss and accuracy of an epoch are those of its forward pass, before its update; they are
     computed only on the epochs the log shows. on_log(epoch, loss, acc) is called as each row is
     made; on_epoch(epoch, p), if given, after every forward pass (for pictures and progress).
-    Raises Diverged, naming the epoch, as soon as a number overflows or becomes undefined
-    (inf - inf), and Interrupted on Ctrl-C.
+    Raises Diverged, naming the epoch, as soon as a number overflows or becomes undefined.
     """
-    shown = log_epochs(epochs)
-    log = []
-    latest = None  # (epoch, p) of the latest forward pass, to say where Ctrl-C stopped
+    shown, log, epoch = log_epochs(epochs), [], 0
     try:
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             for epoch in range(epochs):
                 z1, a1, z2, p = forward(params, X, activation)
-                latest = epoch, p
                 if epoch in shown:
                     log.append((epoch, bce_loss(p, y), accuracy(p, y)))
                     if on_log:
@@ -216,14 +201,10 @@ def train(params, X, y, activation="tanh", lr=0.5, epochs=2000, on_log=None, on_
                 update(params, grads, lr)
     except FloatingPointError as err:
         raise Diverged(epoch, str(err)) from None
-    except KeyboardInterrupt:
-        if latest is None:
-            raise
-        raise Interrupted(latest[0], bce_loss(latest[1], y), accuracy(latest[1], y)) from None
     return log
 
 
-# ---- the command line ----
+# ---- the command line: the knobs here, the pictures' and checks' flags in companion/flags.py ----
 
 def parse_args(argv=None):
     parser = ArgumentParser(
@@ -232,8 +213,8 @@ def parse_args(argv=None):
                     "With no options it prints exactly the chapter's listing.")
     knob = parser.add_argument
     knob("--hidden", type=number(int, 1), default=8, metavar="N", help="hidden units (default: 8)")
-    knob("--activation", type=choice(ACTIVATIONS), default="tanh", metavar="NAME",
-         help="the hidden layer's activation: " + ", ".join(ACTIVATIONS) + "; gelu is its "
+    knob("--activation", type=choice(ACTIVATION_NAMES), default="tanh", metavar="NAME",
+         help="the hidden layer's activation: " + ", ".join(ACTIVATION_NAMES) + "; gelu is its "
               "tanh form, identity no non-linearity at all (default: tanh)")
     knob("--init", type=choice(INITS), default="xavier", metavar="NAME",
          help="initial weights: xavier = N(0,1)/sqrt(n_in), the chapter's; he = "
@@ -247,48 +228,28 @@ def parse_args(argv=None):
          help="seed of the data and of the weights (default: 0)")
     knob("--noise", type=number(float, 0), default=0.35, metavar="X",
          help="spread (std) of each cluster (default: 0.35)")
-    look = parser.add_argument_group("pictures and checks (the listing stays as it is above them)")
-    look.add_argument("--watch", action="store_true",
-                      help="draw the decision regions as training goes: animated in a terminal, "
-                           "one plain frame per logged epoch through a pipe")
-    look.add_argument("--curve", action="store_true",
-                      help="after training, plot the loss and accuracy of every epoch")
-    look.add_argument("--boundary", action="store_true",
-                      help="after training, draw the decision regions and the points")
-    look.add_argument("--features", action="store_true",
-                      help="after training, draw where each hidden unit is on")
-    look.add_argument("--hidden-space", action="store_true",
-                      help="draw the points as the output unit sees them, in the hidden layer's "
-                           "coordinates, before and after training")
-    look.add_argument("--shapes", action="store_true",
-                      help="before training, list each quantity's shape")
-    look.add_argument("--gradcheck", action="store_true",
-                      help="check backward() against finite differences, before and after "
-                           "training; exit status 1 if an array's gradient is wrong")
-    look.add_argument("--plot", metavar="FILE",
-                      help="save a figure of all of it (.png, .svg or .pdf); needs matplotlib")
-    args = parser.parse_args(argv)
-    if args.plot and not args.plot.lower().endswith((".png", ".svg", ".pdf")):
-        parser.error(f"argument --plot: expected a .png, .svg or .pdf file, got {args.plot!r}")
-    return args
+    flags.add_arguments(parser)
+    return parser.parse_args(argv)
 
 
 def run(args):
     """The chapter's run, with the knobs of args: train, log, then use the trained network.
-    What the picture and check flags add is done by extras.py, at the three calls to `extras`."""
+    `extras` does what the flags add (nothing but a progress line when none is given)."""
     X, y = make_xor_data(seed=args.seed, noise=args.noise)
     n_classes = len(np.unique(y))
     print(f"data: {X.shape[0]} points, {X.shape[1]} features, {n_classes} classes (XOR layout)")
 
     params = init_params(X.shape[1], args.hidden, args.init, args.seed)
     width = len(str(args.epochs - 1))
-    with Extras(args, X, y, params) as extras:  # --shapes, --gradcheck; --watch, --curve start
+    def score(p):
+        return bce_loss(p, y), accuracy(p, y)
+
+    with flags.Extras(args, X, y, params, score) as extras:  # --shapes, --gradcheck print here
 
         def show(epoch, loss, acc):
             extras.log(f"epoch {epoch:{width}d}  loss {loss:.4f}  train-acc {acc:.3f}")
 
-        train(params, X, y, args.activation, args.lr, args.epochs, on_log=show,
-              on_epoch=extras.on_epoch)  # None unless a picture or a progress line needs it
+        train(params, X, y, args.activation, args.lr, args.epochs, show, extras.on_epoch)
 
     print(f"final train accuracy: {accuracy(predict(params, X, args.activation), y):.3f}")
     print("sanity check on the four cluster centers:")
@@ -300,7 +261,7 @@ def run(args):
 def main(argv=None):
     args = parse_args(argv)
     try:
-        refuse_early(args)  # a run too big for memory, a --plot file that can't be written
+        flags.refuse_early(args)  # a run too big for memory, a --plot file that can't be written
         # The last update can leave weights that overflow only when used, after the loop: the
         # whole run is watched, not just train().
         with np.errstate(over="raise", invalid="raise", divide="raise"):

@@ -13,9 +13,9 @@ import pytest
 import activations_demo
 import nn_from_scratch
 from conftest import ROOT, run_script
-import pictures
+from companion import pictures
 from nn_from_scratch import CENTRES, LABELS, init_params, make_xor_data, train
-from pictures import SHAPE_NAMES, boundary_map, cell_of
+from companion.pictures import SHAPE_NAMES, boundary_map, cell_of
 
 
 def run_main(capsys, *argv, module=nn_from_scratch):

@@ -17,7 +17,7 @@ import experiments
 from experiments import (CLAIMS, Seed, deep_backward, deep_forward, deep_init, measure_all, report,
                          verdict)
 from conftest import ROOT
-from gradcheck import numeric_gradient, relative_error
+from companion.gradcheck import numeric_gradient, relative_error
 from nn_from_scratch import CENTRES, bce_loss
 
 SEEDS = [0, 1]

@@ -4,7 +4,8 @@ the shapes of the forward and backward passes, and the training loop's bookkeepi
 import numpy as np
 import pytest
 
-from nn_from_scratch import (ACTIVATIONS, CENTRES, LABELS, accuracy, backward, bce_loss, forward,
+from companion.activations import ACTIVATIONS
+from nn_from_scratch import (ACTIVATION_NAMES, CENTRES, LABELS, accuracy, backward, bce_loss, forward,
                              init_params, init_weights, log_epochs, make_xor_data, predict, sigmoid,
                              train)
 
@@ -143,3 +144,15 @@ def test_every_activation_has_its_slope_as_its_derivative():
     for name, (f, slope) in ACTIVATIONS.items():
         numeric = (f(z + h) - f(z - h)) / (2 * h)
         assert np.allclose(slope(z, f(z)), numeric, atol=1e-8), name
+
+
+def test_the_knobs_names_are_the_tables_and_tanh_is_the_chapters():
+    assert ACTIVATION_NAMES == tuple(ACTIVATIONS)
+    z = np.linspace(-3, 3, 13).reshape(-1, 1)
+    params = {"W1": np.ones((1, 1)), "b1": np.zeros((1, 1)), "W2": np.ones((1, 1)),
+              "b2": np.zeros((1, 1))}
+    for name, (f, slope) in ACTIVATIONS.items():  # forward() and backward() agree with the table
+        z1, a1, _, p = forward(params, z, name)
+        assert np.array_equal(a1, f(z)), name
+        dW1 = backward(params, z, np.zeros_like(z), z1, a1, p, name)["W1"]
+        assert np.allclose(dW1, z.T @ (p / len(z) * slope(z, f(z))), rtol=1e-12), name

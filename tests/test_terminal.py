@@ -193,7 +193,7 @@ def test_a_short_run_on_a_terminal_shows_no_progress(background):
 def test_progress_waits_until_the_work_proves_long_and_clears_itself():
     import io
 
-    import cli
+    from companion import cli
 
     class Terminal(io.StringIO):
         def isatty(self):

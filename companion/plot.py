@@ -12,10 +12,10 @@ import os
 
 import numpy as np
 
-from cli import Refused
-from extras import PICTURE_CELLS
+from companion.cli import Refused
+from companion.flags import PICTURE_CELLS
+from companion.pictures import grid, hidden_view
 from nn_from_scratch import forward, predict
-from pictures import grid, hidden_view
 
 INSTALL = "pip install -r requirements-plot.txt"
 

@@ -1,0 +1,172 @@
+"""The picture and check flags of nn_from_scratch.py: declared, sized, and done around its run.
+
+    add_arguments(parser)   the flags, in the parser's "pictures and checks" group
+    refuse_early(args)      a run too big for memory, or a --plot that can't be saved: refused
+    Extras(args, ...)       what the flags add, at three points of the chapter's run: before
+                            training (entering it), at each log line and epoch (log, on_epoch),
+                            and after the sanity check (after_training)
+
+With no flags, the run only gets its log lines printed, a progress line on stderr when stderr is
+a terminal and the run is long, and Ctrl-C's one line saying where training stopped. This module
+never imports the chapter's program at load time, so the program can import it; the modules that
+draw and check (pictures, watch, gradcheck, plot) import the chapter's functions, and are loaded
+only when a flag asks for them: the default run loads none of them.
+"""
+
+from companion.cli import Progress, Refused, fail, memory_budget, wrap
+
+PICTURE_CELLS = 100 * 100  # the most grid cells any picture evaluates at once (plot.py's grid)
+
+
+def add_arguments(parser):
+    """Declare the picture and check flags, in the order after_training() draws them."""
+    look = parser.add_argument_group("pictures and checks (the listing stays as it is above them)")
+    look.add_argument("--watch", action="store_true",
+                      help="draw the decision regions as training goes: animated in a terminal, "
+                           "one plain frame per logged epoch through a pipe")
+    look.add_argument("--curve", action="store_true",
+                      help="after training, plot the loss and accuracy of every epoch")
+    look.add_argument("--boundary", action="store_true",
+                      help="after training, draw the decision regions and the points")
+    look.add_argument("--features", action="store_true",
+                      help="after training, draw where each hidden unit is on")
+    look.add_argument("--hidden-space", action="store_true",
+                      help="draw the points as the output unit sees them, in the hidden layer's "
+                           "coordinates, before and after training")
+    look.add_argument("--shapes", action="store_true",
+                      help="before training, list each quantity's shape")
+    look.add_argument("--gradcheck", action="store_true",
+                      help="check backward() against finite differences, before and after "
+                           "training; exit status 1 if an array's gradient is wrong")
+    look.add_argument("--plot", metavar="FILE", type=figure_path,
+                      help="save a figure of all of it (.png, .svg or .pdf); needs matplotlib")
+
+
+def figure_path(text):
+    """An argparse type for --plot: a file name ending in .png, .svg or .pdf."""
+    if not text.lower().endswith((".png", ".svg", ".pdf")):
+        from argparse import ArgumentTypeError
+        raise ArgumentTypeError(f"expected a .png, .svg or .pdf file, got {text!r}")
+    return text
+
+
+def working_memory(args, points=400):
+    """The bytes a run will need at its peak, estimated before anything is allocated: about ten
+    (points, hidden) float64 arrays alive at once in training, three per grid cell while a
+    picture is drawn, and two floats an epoch for a loss curve."""
+    drawing = args.boundary or args.features or args.watch or args.hidden_space or args.plot
+    cells = PICTURE_CELLS if drawing else 0
+    per_epoch = 2 if args.curve or args.plot else 0
+    return 8 * ((10 * points + 3 * cells) * args.hidden + per_epoch * args.epochs)
+
+
+def size(nbytes):
+    """2.0 GB, 6.4 TB."""
+    return f"{nbytes / 1e9:.1f} GB" if nbytes < 1e12 else f"{nbytes / 1e12:.1f} TB"
+
+
+def refuse_early(args):
+    """Raise Refused, before anything is allocated or trained, for a run that would not fit in
+    memory or whose --plot could not be saved."""
+    need, budget = working_memory(args), memory_budget()
+    if need > budget:
+        raise Refused(f"this run needs about {size(need)} of memory; the budget is "
+                      f"{size(budget)}")
+    if args.plot:
+        from companion.plot import check_can_save  # imports matplotlib
+        check_can_save(args.plot)
+
+
+class Extras:
+    """The flags' work around one training run. As a context manager around the training, it
+    gives the terminal back (cursor shown) however training ends, and turns Ctrl-C into one line
+    saying where training stopped."""
+
+    def __init__(self, args, X, y, params, score):
+        """score(p): the loss and the accuracy of a forward pass's p, as the log measures them."""
+        self.args, self.X, self.y, self.score = args, X, y, score
+        self.latest = None  # (epoch, p) of the latest forward pass, for Ctrl-C's message
+        if args.hidden_space or args.plot:  # the before-and-after pictures need the start
+            self.start = {name: W.copy() for name, W in params.items()}
+        self.wrong = []  # arrays whose gradient the check found wrong
+        if args.shapes:
+            from companion.pictures import shapes_table
+            print(shapes_table(params, X, y, args.activation))
+        if args.gradcheck:
+            self.wrong += self.gradcheck(params, "at the starting weights")
+        self.watch = self.curve = None
+        if args.watch:
+            from companion.watch import Watch
+            self.watch = Watch(params, X, y, args.activation, args.epochs)
+        if args.curve or args.plot:
+            from companion.pictures import Curve
+            self.curve = Curve(y, args.epochs)
+        # The animation says which epoch it is at; a progress line would only fight it.
+        self.progress = Progress(args.epochs, "epoch")
+        self.progress.active &= not (self.watch and self.watch.live)
+        self.seers = [s.see for s in (self.watch, self.curve) if s]
+
+    def __enter__(self):
+        if self.watch:
+            self.watch.open()
+        return self
+
+    def __exit__(self, kind, error, trace):
+        self.progress.clear()
+        if self.watch:
+            self.watch.close()
+        if kind is KeyboardInterrupt and self.latest:
+            epoch, p = self.latest
+            loss, acc = self.score(p)
+            raise KeyboardInterrupt(f"interrupted at epoch {epoch}: loss {loss:.4f}, "
+                                    f"train-acc {acc:.3f}") from None
+
+    def on_epoch(self, epoch, p):
+        """After every forward pass: remember where training is, and show it if asked."""
+        self.latest = epoch, p
+        for see in self.seers:
+            see(epoch, p)
+        if self.progress.active:
+            self.progress.update(epoch + 1)
+
+    def log(self, line):
+        """A log line: printed, or kept in the animation while it runs."""
+        self.progress.clear()
+        if self.watch:
+            self.watch.log(line)
+        else:
+            print(line)
+
+    def gradcheck(self, params, when):
+        from companion.gradcheck import check_gradients, kinks_crossed, table
+        X, activation = self.X, self.args.activation
+        errors = check_gradients(params, X, self.y, activation)
+        text, wrong = table(errors, activation, when, kinks_crossed(params, X, activation))
+        print(text)
+        return [f"{', '.join(wrong)} {when}"] if wrong else []
+
+    def after_training(self, params):
+        """The pictures of the trained network, in the order of the flags' help; the exit status."""
+        args, X, y = self.args, self.X, self.y
+        if args.boundary or args.features or args.curve or args.hidden_space:
+            from companion import pictures
+        if args.boundary:
+            print(pictures.boundary_map(params, X, y, args.activation))
+        if args.features:
+            print(pictures.feature_maps(params, X, args.activation))
+        if args.curve:
+            print(self.curve.plot())
+        if args.hidden_space:
+            print(pictures.hidden_space(self.start, X, y, args.activation, "before training"))
+            print(pictures.hidden_space(params, X, y, args.activation, "after training"))
+        if args.gradcheck:
+            self.wrong += self.gradcheck(params, "after training")
+        if args.plot:
+            from companion.plot import save_figure
+            save_figure(args.plot, self.start, params, X, y, args.activation, self.curve)
+            print(wrap(f"figure saved to {args.plot}"))
+        if self.wrong:
+            fail("nn_from_scratch.py: the gradient check failed: backward() is wrong for "
+                 + "; ".join(self.wrong) + " (see the tables above)")
+            return 1
+        return 0
