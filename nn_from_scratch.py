@@ -127,7 +127,8 @@ def bce_loss(p, y, eps=EPS):
 
 
 def backward(params, X, y, z1, a1, p, activation="tanh"):
-    """dL/dW1, dL/db1, dL/dW2, dL/db2 by the chain rule, layer by layer from the output.
+    """dL/dW1, dL/db1, dL/dW2, dL/db2 by the chain rule, layer by layer from the output, and
+    on the way dL/dz2, dL/da1, dL/dz1, each keyed by the name of what it is the gradient of.
 
     This is the exact gradient of the loss without bce_loss's eps, which only guards log(0).
     """
@@ -143,7 +144,7 @@ def backward(params, X, y, z1, a1, p, activation="tanh"):
         dz1 = da1 * other_activation(activation)[1](z1, a1)  # times f'(z1), element-wise
     dW1 = X.T @ dz1                  # (n_in, hidden)
     db1 = dz1.sum(0, keepdims=True)  # (1, hidden)
-    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "z2": dz2, "a1": da1, "z1": dz1}
 
 
 def update(params, grads, lr):

@@ -13,7 +13,11 @@ draw and check (pictures, watch, gradcheck, plot) import the chapter's functions
 only when a flag asks for them: the default run loads none of them.
 """
 
-from companion.cli import Progress, Refused, fail, memory_budget, wrap
+import argparse
+
+from companion.cli import Progress, Refused, fail, memory_budget, number, wrap
+
+SECONDS = 4.0  # --watch-seconds' default: the animation's length
 
 PICTURE_CELLS = 100 * 100  # the most grid cells any picture evaluates at once (plot.py's grid)
 
@@ -24,6 +28,9 @@ def add_arguments(parser):
     look.add_argument("--watch", action="store_true",
                       help="draw the decision regions as training goes: animated in a terminal, "
                            "one plain frame per logged epoch through a pipe")
+    look.add_argument("--watch-seconds", type=number(float, 0, high=3600), metavar="S",
+                      action=ImpliesWatch, default=SECONDS,
+                      help=f"how long the animation lasts (default: {SECONDS:g}); implies --watch")
     look.add_argument("--curve", action="store_true",
                       help="after training, plot the loss and accuracy of every epoch")
     look.add_argument("--boundary", action="store_true",
@@ -35,6 +42,9 @@ def add_arguments(parser):
                            "coordinates, before and after training")
     look.add_argument("--shapes", action="store_true",
                       help="before training, list each quantity's shape")
+    look.add_argument("--by-hand", action="store_true",
+                      help="before training, one gradient-descent step on the four cluster "
+                           "centres, each line of the chapter's listing with its numbers")
     look.add_argument("--gradcheck", action="store_true",
                       help="check backward() against finite differences, before and after "
                            "training; exit status 1 if an array's gradient is wrong")
@@ -42,11 +52,17 @@ def add_arguments(parser):
                       help="save a figure of all of it (.png, .svg or .pdf); needs matplotlib")
 
 
+class ImpliesWatch(argparse.Action):
+    """--watch-seconds S: sets the animation's length, and asks for the animation."""
+
+    def __call__(self, parser, namespace, value, option=None):
+        namespace.watch_seconds, namespace.watch = value, True
+
+
 def figure_path(text):
     """An argparse type for --plot: a file name ending in .png, .svg or .pdf."""
     if not text.lower().endswith((".png", ".svg", ".pdf")):
-        from argparse import ArgumentTypeError
-        raise ArgumentTypeError(f"expected a .png, .svg or .pdf file, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a .png, .svg or .pdf file, got {text!r}")
     return text
 
 
@@ -92,12 +108,15 @@ class Extras:
         if args.shapes:
             from companion.pictures import shapes_table
             print(shapes_table(params, X, y, args.activation))
+        if args.by_hand:
+            from companion.by_hand import listing
+            print(listing(params, args.activation, args.lr))
         if args.gradcheck:
             self.wrong += self.gradcheck(params, "at the starting weights")
         self.watch = self.curve = None
         if args.watch:
             from companion.watch import Watch
-            self.watch = Watch(params, X, y, args.activation, args.epochs)
+            self.watch = Watch(params, X, y, args.activation, args.epochs, args.watch_seconds)
         if args.curve or args.plot:
             from companion.pictures import Curve
             self.curve = Curve(y, args.epochs)

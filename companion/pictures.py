@@ -40,13 +40,16 @@ def cell_of(points, lo, hi, cols, rows):
 def framed(canvas, lo, hi):
     """Lines of a character canvas in a box, with the x and y ranges written on its edges."""
     cols = canvas.shape[1]
-    edge = "      +" + "-" * cols + "+"
+    top, bottom = compact(hi[1], 5, 2), compact(lo[1], 5, 2)
+    left, right = compact(lo[0], 6, 2), compact(hi[0], 6, 2)
+    width = max(5, len(top), len(bottom))  # 5, unless a value needs more
+    edge = " " * (width + 1) + "+" + "-" * cols + "+"
     lines = [edge]
     for i, row in enumerate(canvas):
-        label = f"{hi[1]:5.2f}" if i == 0 else f"{lo[1]:5.2f}" if i == len(canvas) - 1 else ""
-        lines.append(f"{label:>5} |" + "".join(row) + "|")
+        label = top if i == 0 else bottom if i == len(canvas) - 1 else ""
+        lines.append(f"{label:>{width}} |" + "".join(row) + "|")
     lines.append(edge)
-    lines.append(f"       {lo[0]:<6.2f}" + f"{hi[0]:>{cols - 6}.2f}")
+    lines.append(" " * (width + 2) + f"{left:<6}" + f"{right:>{cols - 6}}")
     return lines
 
 
@@ -110,11 +113,10 @@ def shapes_table(params, X, y, activation="tanh"):
     z1, a1, z2, p = forward(params, X, activation)
     grads = backward(params, X, y, z1, a1, p, activation)
     arrays = {"X": X, "y": y, **params, "z1": z1, "a1": a1, "z2": z2, "p": p}
-    # A gradient dQ always has the shape of Q; dW1..db2 are read off the backward pass itself.
+    # A gradient dQ has the shape of Q: its shapes are read off the backward pass itself.
     rows = [(name, arrays[name].shape, SHAPE_NAMES[name]) for name in arrays]
-    for name in ["z2", "W2", "b2", "a1", "z1", "W1", "b1"]:
-        shape = grads[name].shape if name in grads else arrays[name].shape
-        rows.append(("d" + name, shape, SHAPE_NAMES[name]))
+    rows += [("d" + name, grads[name].shape, SHAPE_NAMES[name])
+             for name in ["z2", "W2", "b2", "a1", "z1", "W1", "b1"]]
     m, n_in = X.shape
     lines = [f"shapes for m = {m} points, n_in = {n_in} inputs, hidden = {a1.shape[1]} units",
              "(rows are examples; dQ has the shape of Q):"]
@@ -140,26 +142,75 @@ class Curve:
         self.epochs = epoch + 1
 
     def plot(self, cols=60, loss_rows=12, acc_rows=6):
-        """The loss on a log scale above the accuracy, one column per stretch of epochs, each
-        column drawn at its first epoch; the last column is the last epoch."""
+        """The loss on a log scale above the accuracy, against epoch + 1 on a log scale too, so
+        that the first epochs, where the network changes most, are not squeezed into the first
+        columns. Each column shows the epoch nearest its place on that scale: the first column
+        epoch 0, the last the last epoch."""
         n = self.epochs
         cols = min(cols, n)
-        at = np.round(np.linspace(0, n - 1, cols)).astype(int)  # the epoch each column shows
+        at = log_columns(n, cols)  # the epoch each column shows
         loss, acc = self.loss[at], self.acc[at]
-        head = (f"loss (*, log scale) and train accuracy (+) at every epoch of {n}: the loss "
-                f"is {self.loss[0]:.4f} at epoch 0 and {self.loss[n - 1]:.4f} at epoch {n - 1}")
+        head = (f"loss (*, log scale) and train accuracy (+) at every epoch of {n}, across a "
+                f"log scale of epoch+1: the loss is {self.loss[0]:.4f} at epoch 0 and "
+                f"{self.loss[n - 1]:.4f} at epoch {n - 1}")
         lines = wrap(head, indent="").split("\n")
-        lines += panel(np.log10(loss), loss_rows, lambda v: f"{10 ** v:.4f}", "*")
+        floored, any_at_zero = above_zero(loss)
+        lines += panel(np.log10(floored), loss_rows, lambda v: compact(10 ** v, 7), "*",
+                       bottom="<= 0" if any_at_zero else None)
         lines.append("")
         lines += panel(acc, acc_rows, lambda v: f"{v:.3f}", "+", lo=min(0.5, acc.min()), hi=1.0)
-        width = len(at)
-        # the first and last epochs under the first and last columns
-        lines.append(f"{'epoch':>7}  {0:<{width // 2}}{n - 1:>{width - width // 2}}")
+        lines.append(f"{'epoch+1':>7}  " + log_ticks(n, cols))
         return "\n".join(lines)
 
 
-def panel(values, rows, label, mark, lo=None, hi=None):
-    """A one-mark-per-column plot of values, its top, middle and bottom rows labelled."""
+def log_columns(n, cols):
+    """The epoch that each of cols columns shows on a log scale of epoch + 1, from 0 to n - 1."""
+    return np.round(np.geomspace(1, n, cols)).astype(int) - 1
+
+
+def log_ticks(n, cols):
+    """A line of cols characters with n under the last column and 1, 10, 100, ... under theirs,
+    where they leave a space between them."""
+    line = [" "] * cols
+    last = str(n)
+    taken = cols - len(last) - 1  # the columns left of n's label and its space
+    line[cols - len(last):] = last
+    free = 0  # the first column a label may start at
+    for value in (10 ** k for k in range(len(last)) if 10 ** k < n):
+        text = str(value)
+        col = int(round(np.log(value) / np.log(n) * (cols - 1)))
+        if col >= free and col + len(text) <= taken:
+            line[col:col + len(text)] = text
+            free = col + len(text) + 1
+    return "".join(line).rstrip()
+
+
+def above_zero(loss):
+    """The loss, and where it is at or below 0 (bce_loss's eps lets a perfect fit dip just under
+    it), a tenth of the smallest positive loss: a floor under every real value of a log axis."""
+    positive = loss[loss > 0]
+    floor = positive.min() / 10 if positive.size else 1e-16
+    return np.where(loss > 0, loss, floor), not (loss > 0).all()
+
+
+def compact(value, width, decimals=4):
+    """value in at most `width` characters where it can be: with `decimals` decimals or fewer
+    (0.6983, -2.36), else as a power of ten (1.2e-5, -3e200)."""
+    for places in range(decimals, -1, -1):
+        text = f"{value:.{places}f}"
+        if len(text) <= width and (float(text) != 0 or value == 0):
+            return text
+    for places in range(max(0, width - 5), -1, -1):
+        mantissa, power = f"{value:.{places}e}".split("e")
+        text = f"{mantissa}e{int(power)}"
+        if len(text) <= width:
+            break
+    return text
+
+
+def panel(values, rows, label, mark, lo=None, hi=None, bottom=None):
+    """A one-mark-per-column plot of values, its top, middle and bottom rows labelled (the
+    bottom one `bottom`, if given)."""
     lo = values.min() if lo is None else lo
     hi = values.max() if hi is None else hi
     span = hi - lo or 1.0
@@ -169,6 +220,8 @@ def panel(values, rows, label, mark, lo=None, hi=None):
     lines = []
     for r in range(rows):
         text = label(hi - r * span / (rows - 1)) if r in (0, rows // 2, rows - 1) else ""
+        if r == rows - 1 and bottom:
+            text = bottom
         lines.append((f"{text:>7} |" + "".join(canvas[r])).rstrip())
     lines.append(" " * 8 + "+" + "-" * len(values))
     return lines

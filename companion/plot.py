@@ -14,8 +14,8 @@ import numpy as np
 
 from companion.cli import Refused
 from companion.flags import PICTURE_CELLS
-from companion.pictures import grid, hidden_view
-from nn_from_scratch import forward, predict
+from companion.pictures import above_zero, grid, hidden_view
+from nn_from_scratch import CENTRES, LABELS, forward, predict
 
 INSTALL = "pip install -r requirements-plot.txt"
 
@@ -50,20 +50,47 @@ def figure(start, params, X, y, activation, curve):
     from matplotlib.figure import Figure  # no pyplot: no window, no backend to choose
 
     hidden = params["W1"].shape[1]
-    shown_units = min(hidden, 8)
-    fig = Figure(figsize=(13, 9.5), layout="constrained")
-    outer = fig.add_gridspec(3, 4, height_ratios=[1, 1, 0.8])
+    fig = Figure(figsize=(13, 10), layout="constrained")
+    outer = fig.add_gridspec(3, 4, height_ratios=[1, 1, 0.85])
     regions(fig.add_subplot(outer[0:2, 0:2]), params, X, y, activation)
     loss_curve(fig.add_subplot(outer[0, 2:4]), curve)
     for k, (title, weights) in enumerate([("before training", start), ("after training", params)]):
         hidden_space(fig.add_subplot(outer[1, 2 + k]), weights, X, y, activation, title)
-    units = outer[2, :].subgridspec(1, shown_units)
-    for unit in range(shown_units):
-        unit_map(fig.add_subplot(units[0, unit]), params, X, activation, unit)
-    fig.suptitle(f"2-{hidden}-1 network, {activation} hidden layer, after {curve.epochs} epochs;"
-                 f" bottom row: each hidden unit's activation a1 over the input box (orange > 0,"
-                 f" purple < 0)")
+    units = shown_units(params)
+    row = outer[2, :].subgridspec(1, SLOTS + 1, width_ratios=[1] * SLOTS + [0.12])
+    first = (SLOTS - len(units)) // 2  # fewer maps than slots: the same size, centred
+    cells, extent = box(X, UNIT_CELLS)
+    a1 = forward(params, cells, activation)[1][:, units]  # (cells, shown units)
+    top = np.abs(a1).max() or 1.0  # one scale for every map, symmetric about 0
+    for k, unit in enumerate(units):
+        image = unit_map(fig.add_subplot(row[0, first + k]), a1[:, k], extent, top, unit,
+                         params["W2"][unit, 0], first=k == 0)
+    fig.colorbar(image, cax=fig.add_subplot(row[0, SLOTS]), label=UNITS_LEGEND)
+    which = (f"the {len(units)} hidden units with the largest |w2| (of {hidden})"
+             if len(units) < hidden else "each hidden unit")
+    fig.suptitle(f"2-{hidden}-1 network, {activation} hidden layer, after {curve.epochs} epochs"
+                 f"\nbottom row: {which}: a1 over the input box; 0 and 1 mark "
+                 f"the cluster centres and their class")
     return fig
+
+
+SLOTS = 8  # hidden units drawn in the bottom row, at most
+UNIT_CELLS = 60  # each unit's map: UNIT_CELLS x UNIT_CELLS values
+REGIONS_CMAP, UNITS_CMAP = "RdBu_r", "PuOr_r"  # low to high: blue to red, purple to orange
+REGIONS_LEGEND = "P(class 1): red says class 1, blue class 0"
+UNITS_LEGEND = "a1: orange > 0, purple < 0"
+
+
+def shown_units(params):
+    """The hidden units the bottom row draws, in order: all of them, or the SLOTS whose vote for
+    class 1, |w2|, is largest."""
+    w2 = np.abs(params["W2"][:, 0])
+    return sorted(np.argsort(-w2, kind="stable")[:SLOTS].tolist())
+
+
+def signed(value):
+    """+2.2, -0.71, -0.038: two significant digits and a sign, never -0.0."""
+    return f"{float(value) + 0.0:+.2g}"
 
 
 def box(X, n):
@@ -84,39 +111,53 @@ def regions(ax, params, X, y, activation):
     n = int(np.sqrt(PICTURE_CELLS))
     cells, extent = box(X, n)
     p = predict(params, cells, activation).reshape(n, n)
-    image = ax.imshow(p, extent=extent, cmap="RdBu_r", vmin=0, vmax=1, alpha=0.6, aspect="auto")
+    image = ax.imshow(p, extent=extent, cmap=REGIONS_CMAP, vmin=0, vmax=1, alpha=0.6,
+                      aspect="auto")
     ax.contour(p, levels=[0.5], extent=extent, origin="upper", colors="k", linewidths=1)
     scatter(ax, X, y)
-    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="P(class 1)")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=REGIONS_LEGEND)
     ax.set(title="decision regions (the line: P = 0.5)", xlabel="x1", ylabel="x2")
     ax.legend(loc="upper right", fontsize=8)
 
 
 def loss_curve(ax, curve):
-    epochs = np.arange(curve.epochs)
-    ax.semilogy(epochs, curve.loss[:curve.epochs], color="k", label="loss")
-    ax.set(title="training", xlabel="epoch", ylabel="loss (log scale)")
+    """Loss and accuracy against epoch + 1 on a log scale: the first epochs, where the network
+    changes most, get as much room as the last thousand."""
+    n = curve.epochs
+    x = np.arange(n) + 1
+    loss, at_zero = above_zero(curve.loss[:n])
+    ax.plot(x, loss, color="k", label="loss" + (" (<= 0 drawn at the floor)" if at_zero else ""))
+    ax.set(xscale="log", yscale="log", title="training", xlabel="epoch + 1 (log scale)",
+           ylabel="loss (log scale)", xlim=(1, max(n, 2)))
     right = ax.twinx()
-    right.plot(epochs, curve.acc[:curve.epochs], color="tab:green", label="train accuracy")
-    right.set(ylabel="train accuracy", ylim=(min(0.45, curve.acc[:curve.epochs].min()), 1.02))
+    right.plot(x, curve.acc[:n], color="tab:green", label="train accuracy")
+    right.set(ylabel="train accuracy", ylim=(min(0.45, curve.acc[:n].min()), 1.02))
     ax.legend(handles=ax.get_lines() + right.get_lines(), loc="center right", fontsize=8)
 
 
 def hidden_space(ax, params, X, y, activation, title):
-    u, v, right, _ = hidden_view(params, X, y, activation)
+    u, v, right, one_unit = hidden_view(params, X, y, activation)
     scatter(ax, np.column_stack([u, v]), y)
     ax.axvline(0, color="k", linewidth=1)
     ax.set_title(f"hidden space, {title}:\n{right.mean():.3f} on their class's side of z2 = 0",
                  fontsize=10)
-    ax.set(xlabel="z2 = a1 @ W2 + b2", ylabel="largest other spread of a1")
+    ax.set(xlabel="z2 = a1 @ W2 + b2\n(what the output unit reads)",
+           ylabel="class (one hidden unit)" if one_unit else "where a1 varies most, besides z2")
 
 
-def unit_map(ax, params, X, activation, unit):
-    n = 60
-    cells, extent = box(X, n)
-    a1 = forward(params, cells, activation)[1][:, unit].reshape(n, n)
-    top = np.abs(a1).max() or 1.0
-    ax.imshow(a1, extent=extent, cmap="PuOr", vmin=-top, vmax=top, aspect="auto")
-    ax.set_title(f"unit {unit + 1}, w2 = {params['W2'][unit, 0]:+.1f}", fontsize=9)
-    ax.set_xticks([])
-    ax.set_yticks([])
+def unit_map(ax, a1, extent, top, unit, w2, first=False):
+    """Where one hidden unit is on: its a1 over the input box (UNIT_CELLS x UNIT_CELLS values),
+    orange > 0 and purple < 0 on the scale -top..top, with the cluster centres marked by class."""
+    image = ax.imshow(a1.reshape(UNIT_CELLS, UNIT_CELLS), extent=extent, cmap=UNITS_CMAP,
+                      vmin=-top, vmax=top, aspect="auto")
+    for (x1, x2), label in zip(CENTRES, LABELS):
+        ax.text(x1, x2, str(label), ha="center", va="center", fontsize=10, fontweight="bold",
+                color="white", bbox=dict(boxstyle="circle,pad=0.15", fc="black", lw=0))
+    ax.set_title(f"unit {unit + 1}, w2 = {signed(w2)}", fontsize=9)
+    ax.set_xticks([-1, 1])
+    ax.set_yticks([-1, 1])
+    ax.tick_params(labelsize=7)
+    ax.set_xlabel("x1", fontsize=8, labelpad=1)
+    if first:
+        ax.set_ylabel("x2", fontsize=8, labelpad=1)
+    return image

@@ -1,43 +1,92 @@
-"""--watch: the decision regions of the chapter's network, redrawn as it trains."""
+"""--watch: the decision regions of the chapter's network, redrawn as it trains.
 
+The network changes most in its first epochs (on the chapter's run, train accuracy is 0.95 by
+epoch 50), so the frames are spaced evenly on a log scale of the epoch: epochs 0, 1, 2, 3, ...
+at first, hundreds apart at the end. On a terminal the frames are an animation redrawn in place
+and paced to last --watch-seconds; through a pipe or into a file they are plain text, fewer, and
+not paced, on the same kind of schedule, so that a file shows the early epochs too.
+"""
+
+import os
 import shutil
 import sys
+import textwrap
 import time
 
+import numpy as np
+
+from companion.cli import WIDTH
+from companion.flags import SECONDS
 from companion.pictures import POINTS_LEGEND, REGIONS_LEGEND, boundary_map
 from nn_from_scratch import accuracy, bce_loss, log_epochs
+
+FRAMES = 40         # frames of the animation, at most (early epochs that round alike are one)
+PLAIN_FRAMES = 12   # frames through a pipe or into a file, at most
+MAP = (64, 24)      # the map's columns and rows, at most; (64, 16) in plain frames
+SMALLEST_MAP = (24, 4)
+BESIDE_MAP = 8      # the columns the frame adds to the map: the y labels and the two edges
+
+
+def frame_epochs(epochs, frames):
+    """The epochs a frame is drawn at: at most `frames` of them, evenly spaced on a log scale of
+    epoch + 1 from the first epoch to the last."""
+    at = np.round(np.geomspace(1, epochs, frames)).astype(int) - 1
+    return sorted(set(at.tolist()) | {0, epochs - 1})
+
+
+def animates(stream, environ=os.environ):
+    """Whether escape codes may be written to stream: a terminal that understands them."""
+    return stream.isatty() and environ.get("TERM", "dumb") != "dumb"
 
 
 class Watch:
     """--watch: the decision regions as training goes.
 
     On a terminal: an animation redrawn in place (the cursor hidden, moved up over the last
-    frame, shown again however training ends), at least 20 frames paced to last about SECONDS,
-    the epoch, loss and accuracy above the map and the log so far below it. Through a pipe or into
-    a file: no escape codes and no pacing, one plain map after each log line.
+    frame, shown again however training ends), the epoch, loss and accuracy above the map and the
+    log so far below it; the map shrinks to fit the terminal. Through a pipe, into a file, on a
+    terminal without escape codes (TERM=dumb) or one too small for the smallest map: plain text,
+    no escape codes, no pacing, a frame with its epoch, loss and accuracy at each planned epoch.
+
+    What it decides can be read without running it: `frames` (the epochs), `pause` (seconds
+    per frame), `live`, `cols`, `rows`. clock and sleep are time.monotonic and time.sleep, or a
+    test's stand-ins.
     """
 
-    FRAMES, SECONDS = 40, 4.0
-
-    def __init__(self, params, X, y, activation, epochs, stream=None):
+    def __init__(self, params, X, y, activation, epochs, seconds=SECONDS, stream=None, size=None,
+                 clock=time.monotonic, sleep=time.sleep):
         self.params, self.X, self.y, self.activation = params, X, y, activation
         self.stream = stream or sys.stdout
-        self.epochs = epochs
-        room = shutil.get_terminal_size().lines - 13  # header, edges, ranges, log, prompt
-        # In place only on a terminal tall enough for a frame: moving the cursor up past the top
-        # of the screen would scramble the picture.
-        self.live = self.stream.isatty() and room >= 6
+        self.epochs, self.clock, self.sleep = epochs, clock, sleep
+        self.why_plain = None
+        self.live = animates(self.stream)
+        if not self.live and self.stream.isatty():
+            self.why_plain = "--watch: this terminal (TERM=dumb or unset) takes no escape codes"
+        width, height = size or shutil.get_terminal_size()
+        self.width = min(width, WIDTH) if self.live else WIDTH
         if self.live:
-            self.frames = set(range(0, epochs, max(1, epochs // self.FRAMES))) | {epochs - 1}
-            self.rows = min(room, 24)
-        else:
-            self.frames, self.rows = log_epochs(epochs), 16
-        self.pause = self.SECONDS / len(self.frames)
-        self.logged, self.height, self.due = [], 0, time.monotonic()
+            # Room for the header, the map's edges and x labels, the log and the prompt; moving
+            # the cursor up past the top of the screen would scramble the picture.
+            self.cols = min(MAP[0], self.width - BESIDE_MAP - 1)
+            self.rows = min(MAP[1], height - 5 - len(log_epochs(epochs)))
+            if self.cols < SMALLEST_MAP[0] or self.rows < SMALLEST_MAP[1]:
+                self.live = False
+                least = (SMALLEST_MAP[0] + BESIDE_MAP + 1,
+                         SMALLEST_MAP[1] + 5 + len(log_epochs(epochs)))
+                self.why_plain = (f"--watch: a {width}x{height} terminal is too small to animate "
+                                  f"in (it takes {least[0]}x{least[1]}): plain frames instead")
+        if not self.live:
+            self.cols, self.rows = MAP[0], 16
+            self.width = WIDTH
+        self.frames = set(frame_epochs(epochs, FRAMES if self.live else PLAIN_FRAMES))
+        self.pause = seconds / len(self.frames) if self.live else 0.0
+        self.logged, self.height, self.due = [], 0, clock()
 
     def open(self):
-        print(REGIONS_LEGEND, file=self.stream)
-        print("training " + POINTS_LEGEND, file=self.stream)
+        if self.why_plain:
+            print(self.why_plain, file=self.stream)
+        for legend in (REGIONS_LEGEND, "training " + POINTS_LEGEND):
+            print(textwrap.fill(legend, self.width, subsequent_indent="  "), file=self.stream)
         if self.live:
             self.stream.write("\033[?25l")  # hide the cursor while frames are drawn
 
@@ -52,20 +101,35 @@ class Watch:
         else:
             print(line, file=self.stream)
 
+    def header(self, epoch, p):
+        loss, acc = bce_loss(p, self.y), accuracy(p, self.y)
+        line = f"epoch {epoch} of {self.epochs}  loss {loss:.4f}  train-acc {acc:.3f}"
+        if len(line) > self.width:
+            line = f"epoch {epoch}/{self.epochs} loss {loss:.4f} acc {acc:.3f}"
+        return line
+
+    def frame(self, epoch, p):
+        """The lines of the frame at this epoch: its header, the map, and (live) the log so far;
+        none longer than the terminal is wide."""
+        picture = boundary_map(self.params, self.X, self.y, self.activation, cols=self.cols,
+                               rows=self.rows, legend=False)
+        lines = [self.header(epoch, p)] + picture.split("\n")
+        if self.live:
+            lines += self.logged
+        return [line[:self.width] for line in lines]
+
     def see(self, epoch, p):
         if epoch not in self.frames:
             return
-        picture = boundary_map(self.params, self.X, self.y, self.activation, rows=self.rows,
-                               legend=False)
+        lines = self.frame(epoch, p)
         if not self.live:
-            print(picture, file=self.stream)
+            print("\n".join(lines), file=self.stream)
             return
-        header = (f"epoch {epoch} of {self.epochs}  loss {bce_loss(p, self.y):.4f}  "
-                  f"train-acc {accuracy(p, self.y):.3f}")
-        lines = [header] + picture.split("\n") + self.logged
         up = f"\033[{self.height}F" if self.height else ""  # to the first line of the last frame
-        time.sleep(max(0.0, self.due - time.monotonic()))
-        self.stream.write(up + "".join(line + "\033[K\n" for line in lines))
+        self.sleep(max(0.0, self.due - self.clock()))
+        # Each line is erased before it is written, not after: a line as wide as the terminal
+        # leaves the cursor on its last character, which an erase after it would take away.
+        self.stream.write(up + "".join("\033[K" + line + "\n" for line in lines))
         self.stream.flush()
         self.height = len(lines)
-        self.due = time.monotonic() + self.pause
+        self.due = self.clock() + self.pause

@@ -24,11 +24,12 @@ def run_script(script, *args):
     return run_python(str(ROOT / script), *args, cwd=ROOT / "tests")
 
 
-def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60):
+def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60, term="xterm",
+                    signal_number=None):
     """Run `python args` on a pseudo-terminal of columns x lines, as a reader at a terminal
-    would (stdout and stderr both the terminal). With interrupt_at, Ctrl-C as soon as that text
-    has appeared on the screen. Returns the exit status, everything the terminal was sent, and
-    the seconds it took."""
+    would (stdout and stderr both the terminal), with TERM set to `term` (None: unset). With
+    interrupt_at, Ctrl-C (or signal_number) as soon as that text has appeared on the screen.
+    Returns the exit status, everything the terminal was sent, and the seconds it took."""
     import fcntl
     import os
     import pty
@@ -40,7 +41,9 @@ def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60):
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TERM")}
+    if term is not None:
+        env["TERM"] = term
     start = time.monotonic()
     process = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdin=slave,
                                stdout=slave, stderr=slave, start_new_session=True)
@@ -57,7 +60,7 @@ def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60):
                 break
             chunks.append(chunk)
         if interrupt_at and not sent and interrupt_at in b"".join(chunks).decode(errors="replace"):
-            process.send_signal(signal.SIGINT)
+            process.send_signal(signal_number or signal.SIGINT)
             sent = True
     status = process.wait(timeout=30)
     os.close(master)

@@ -102,7 +102,8 @@ def test_forward_and_backward_shapes(n_in, hidden, m):
     z1, a1, z2, p = forward(params, X)
     assert z1.shape == a1.shape == (m, hidden) and z2.shape == p.shape == (m, 1)
     grads = backward(params, X, y, z1, a1, p)
-    assert {k: g.shape for k, g in grads.items()} == {k: w.shape for k, w in params.items()}
+    arrays = {**params, "z1": z1, "a1": a1, "z2": z2}  # dQ has the shape of Q
+    assert {k: g.shape for k, g in grads.items()} == {k: w.shape for k, w in arrays.items()}
 
 
 # ---- training ----

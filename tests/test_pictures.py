@@ -1,6 +1,7 @@
 """The pictures and checks the flags add: --curve, --hidden-space, --watch, --gradcheck, --plot,
 and --init constant, each against the numbers it claims to show."""
 
+import io
 import re
 import shutil
 
@@ -8,9 +9,9 @@ import numpy as np
 import pytest
 
 import nn_from_scratch
-from companion import pictures
+from companion import pictures, watch
 from conftest import ROOT, run_in_terminal, run_script
-from nn_from_scratch import init_params, make_xor_data, train
+from nn_from_scratch import CENTRES as CENTRES_ARRAY, init_params, make_xor_data, train
 
 
 def run_main(capsys, *argv):
@@ -45,6 +46,33 @@ def test_curve_keeps_the_loss_of_every_epoch_as_the_log_measures_it():
     for epoch, loss, acc in log:
         assert curve.loss[epoch] == loss and curve.acc[epoch] == acc
     assert np.all(np.isfinite(curve.loss)) and np.all(np.diff(curve.loss) < 0)
+
+
+@pytest.mark.parametrize("epochs", [300, 2000, 100000])
+def test_curve_gives_the_first_tenth_of_the_epochs_a_third_of_the_width_or_more(epochs):
+    at = pictures.log_columns(epochs, 60)
+    assert at[0] == 0 and at[-1] == epochs - 1  # the ends are the first and last epochs
+    assert np.sum(at < epochs / 10) >= 60 / 3
+    assert np.all(np.diff(at) >= 0)  # left to right, in order
+
+
+def test_curve_axis_is_labelled_as_a_log_scale_of_epoch_plus_1(capsys):
+    _, out, _ = run_main(capsys, "--curve")
+    assert "log scale of epoch+1" in " ".join(out.split())
+    ticks = [line for line in out.splitlines() if line.startswith("epoch+1")][0]
+    column = {text: ticks[9:].index(text) for text in ticks.split()[1:]}  # 9: "epoch+1  "
+    at = pictures.log_columns(2000, 60)
+    assert column["1"] == 0 and at[column["10"]] + 1 == pytest.approx(10, rel=0.15)
+    assert at[column["100"]] + 1 == pytest.approx(100, rel=0.15)
+    assert column["2000"] + len("2000") == 60  # the last epoch ends under the last column
+
+
+def test_a_loss_at_or_below_zero_is_drawn_at_the_floor_not_taken_for_a_breakdown(capsys):
+    status, out, err = run_main(capsys, "--noise", "0", "--lr", "200", "--epochs", "300",
+                                "--curve")
+    assert status == 0 and err == ""
+    floor = [line for line in out.splitlines() if line.startswith("   <= 0 |")]
+    assert floor and "*" in floor[0]
 
 
 def test_default_run_computes_no_per_epoch_loss(monkeypatch, capsys):
@@ -106,38 +134,145 @@ def test_constant_init_shows_eight_identical_units(capsys):
 
 def maps_in(text):
     """How many framed maps: each has a top and a bottom edge, `      +----...+`."""
-    return len(re.findall(r"^ {6}\+-+\+", text, re.M)) // 2
+    return len(re.findall(r"^(?:\x1b\[K)? +\+-+\+", text, re.M)) // 2
 
 
-def test_watch_through_a_pipe_draws_one_plain_frame_per_logged_epoch():
+class Screen(io.StringIO):
+    """A terminal that records what it is sent."""
+
+    def isatty(self):
+        return True
+
+
+def planned_watch(epochs=2000, seconds=4.0, size=(80, 30), stream=None, **clock):
+    X, y = make_xor_data()
+    params = init_params()
+    return watch.Watch(params, X, y, "tanh", epochs, seconds, stream=stream or Screen(),
+                       size=size, **clock), params, X, y
+
+
+def first_epoch_at(accuracy_wanted):
+    """The first epoch of the chapter's run whose forward pass is right on that share."""
+    X, y = make_xor_data()
+    accs = []
+    train(init_params(), X, y, on_epoch=lambda epoch, p: accs.append(nn_from_scratch.accuracy(p, y)))
+    return next(epoch for epoch, acc in enumerate(accs) if acc >= accuracy_wanted)
+
+
+def test_watch_spends_most_frames_before_the_network_has_learned(monkeypatch):
+    monkeypatch.setenv("TERM", "xterm")
+    plan = planned_watch()[0]
+    assert plan.live and 30 <= len(plan.frames) <= 41
+    learned = first_epoch_at(0.99)  # 354 on the chapter's run
+    assert sum(epoch < learned for epoch in plan.frames) >= len(plan.frames) / 2
+    assert {0, 1, 2, 1999} <= plan.frames  # the first epochs, one by one, and the last
+    assert sorted(plan.frames) == watch.frame_epochs(2000, watch.FRAMES)
+
+
+@pytest.mark.parametrize("seconds", [4.0, 10.0, 0.0])
+def test_watch_paces_its_frames_to_last_the_seconds_asked(monkeypatch, seconds):
+    monkeypatch.setenv("TERM", "xterm")
+    now, slept = [0.0], []
+
+    def sleep(s):  # a clock that only moves when the animation waits
+        slept.append(s)
+        now[0] += s
+
+    plan, params, X, y = planned_watch(epochs=300, seconds=seconds, clock=lambda: now[0],
+                                       sleep=sleep)
+    train(params, X, y, epochs=300, on_epoch=plan.see)
+    assert len(slept) == len(plan.frames) and plan.pause == seconds / len(plan.frames)
+    assert sum(slept) == pytest.approx(seconds * (len(plan.frames) - 1) / len(plan.frames))
+
+
+def test_each_frame_says_its_epoch_loss_and_accuracy(monkeypatch):
+    monkeypatch.setenv("TERM", "xterm")
+    plan, params, X, y = planned_watch(epochs=300, clock=lambda: 0.0, sleep=lambda s: None)
+    log = train(params, X, y, epochs=300, on_log=lambda *row: plan.log(str(row)),
+                on_epoch=plan.see)
+    shown = re.findall(r"epoch (\d+) of 300  loss (\S+)  train-acc (\S+)", plan.stream.getvalue())
+    assert [int(e) for e, _, _ in shown] == sorted(plan.frames)
+    for epoch, loss, acc in log:  # where a frame and the log meet, they agree
+        if epoch in plan.frames:
+            assert (f"{loss:.4f}", f"{acc:.3f}") in [(lo, ac) for e, lo, ac in shown
+                                                     if int(e) == epoch]
+
+
+def test_watch_through_a_pipe_draws_plain_frames_on_the_same_kind_of_schedule():
     result = run_script("nn_from_scratch.py", "--watch", "--epochs", "300", "--hidden", "3")
     assert result.returncode == 0 and result.stderr == ""
     assert "\x1b" not in result.stdout
-    assert maps_in(result.stdout) == len(log_losses(result.stdout)) == 6
+    epochs = [int(e) for e in re.findall(r"^epoch (\d+) of 300  loss", result.stdout, re.M)]
+    assert epochs == watch.frame_epochs(300, watch.PLAIN_FRAMES)
+    assert maps_in(result.stdout) == len(epochs) and len(log_losses(result.stdout)) == 6
+    assert sum(epoch < 30 for epoch in epochs) >= len(epochs) / 2  # the early epochs too
+
+
+def test_watch_seconds_asks_for_the_animation_and_is_checked(capsys):
+    assert nn_from_scratch.parse_args(["--watch-seconds", "12"]).watch
+    assert nn_from_scratch.parse_args([]).watch_seconds == watch.SECONDS == 4.0
+    for bad in ["-1", "nan", "1e9", "soon"]:
+        with pytest.raises(SystemExit) as exit_:
+            nn_from_scratch.parse_args(["--watch-seconds", bad])
+        assert exit_.value.code == 2 and "--watch-seconds" in capsys.readouterr().err
+
+
+def frames_drawn(screen):
+    """The headers of the frames drawn in place, each after a move of the cursor up."""
+    return re.findall(r"\x1b\[\d+F\x1b\[Kepoch \d+", screen)
 
 
 BACKGROUND = {  # see conftest.py
     "watch": (run_in_terminal, "nn_from_scratch.py", "--watch"),
-    "watch, small terminal": (lambda: run_in_terminal("nn_from_scratch.py", "--watch",
+    "watch, short terminal": (lambda: run_in_terminal("nn_from_scratch.py", "--watch",
                                                       "--epochs", "300", lines=12),),
+    "watch, 40 columns": (lambda: run_in_terminal("nn_from_scratch.py", "--watch-seconds",
+                                                  "0.5", "--epochs", "300", columns=40),),
+    "watch, 16 lines": (lambda: run_in_terminal("nn_from_scratch.py", "--watch-seconds",
+                                                "0.5", "--epochs", "300", lines=16),),
+    "watch, dumb": (lambda: run_in_terminal("nn_from_scratch.py", "--watch", "--epochs", "300",
+                                            term="dumb"),),
+    "watch, no TERM": (lambda: run_in_terminal("nn_from_scratch.py", "--watch", "--epochs",
+                                               "300", term=None),),
 }
 
 
-def test_watch_on_a_terminal_animates_in_place_for_3_to_8_seconds(background):
-    status, screen, seconds = background("watch")
+def test_watch_on_a_terminal_animates_in_place(background):
+    status, screen, _ = background("watch")
     assert status == 0
-    frames = len(re.findall(r"(?:^|\x1b\[\d+F)epoch \d+ of 2000  loss \S+  train-acc", screen, re.M))
-    redraws = len(re.findall(r"\x1b\[\d+F", screen))  # cursor up to redraw the frame in place
-    assert redraws >= 20 and frames >= 20
+    assert len(frames_drawn(screen)) == len(watch.frame_epochs(2000, watch.FRAMES)) - 1
     assert screen.index("\x1b[?25l") < screen.rindex("\x1b[?25h")  # cursor hidden, then shown
-    assert 3 <= seconds <= 8
     assert "final train accuracy: 0.998" in screen
 
 
-def test_watch_on_a_terminal_too_small_for_a_frame_draws_plain_frames(background):
-    status, screen, _ = background("watch, small terminal")
+def test_watch_in_a_40_column_terminal_shrinks_the_map_and_redraws_in_place(background):
+    status, screen, _ = background("watch, 40 columns")
+    assert status == 0 and len(frames_drawn(screen)) >= 20
+    animation = screen[screen.index("\x1b[?25l"):screen.rindex("\x1b[?25h")]
+    plain = re.sub(r"\x1b\[[\d;?]*[A-Za-z]", "", animation)
+    assert max(len(line) for line in plain.splitlines()) <= 40  # so nothing wraps
+
+
+def test_watch_in_a_16_line_terminal_shrinks_the_map_and_redraws_in_place(background):
+    status, screen, _ = background("watch, 16 lines")
+    assert status == 0 and len(frames_drawn(screen)) >= 20
+    heights = [int(h) for h in re.findall(r"\x1b\[(\d+)F", screen)]
+    assert max(heights) <= 15  # a frame, and the line the cursor waits on, fit in 16
+
+
+def test_watch_on_a_terminal_too_short_for_any_map_says_so_and_draws_plain_frames(background):
+    status, screen, _ = background("watch, short terminal")
     assert status == 0 and "\x1b" not in screen
-    assert maps_in(screen) == len(log_losses(screen)) == 6
+    assert "--watch: a 80x12 terminal is too small to animate in" in screen
+    assert maps_in(screen) == len(watch.frame_epochs(300, watch.PLAIN_FRAMES))
+
+
+@pytest.mark.parametrize("term", ["dumb", "no TERM"])
+def test_watch_writes_no_escape_codes_where_term_takes_none(background, term):
+    status, screen, _ = background(f"watch, {term}")
+    assert status == 0 and "\x1b" not in screen
+    assert "takes no escape codes" in screen.splitlines()[1]
+    assert maps_in(screen) == len(watch.frame_epochs(300, watch.PLAIN_FRAMES))
 
 
 # ---- --gradcheck ----
@@ -193,6 +328,134 @@ def test_plot_saves_a_png_after_the_chapters_output(capsys, tmp_path):
     assert status == 0 and err == ""
     assert path.read_bytes().startswith(MAGIC["png"])
     assert out.splitlines()[-1] == f"figure saved to {path}" or "figure saved to" in out
+
+
+def trained_figure(hidden=8, epochs=300):
+    pytest.importorskip("matplotlib")
+    from companion import plot
+    X, y = make_xor_data()
+    params = init_params(hidden=hidden)
+    start = {name: W.copy() for name, W in params.items()}
+    curve = pictures.Curve(y, epochs)
+    log = train(params, X, y, epochs=epochs, on_epoch=curve.see)
+    return plot.figure(start, params, X, y, "tanh", curve), params, log
+
+
+def colour(rgba):
+    """red, orange, blue, purple or other: what a reader calls a colour, by its hue."""
+    import colorsys
+    hue, _, saturation = colorsys.rgb_to_hls(*rgba[:3])
+    degrees = hue * 360
+    if saturation < 0.2:
+        return "other"
+    for name, lo, hi in [("red", 330, 375), ("red", -15, 15), ("orange", 15, 45),
+                         ("blue", 190, 245), ("purple", 245, 320)]:
+        if lo <= degrees < hi:
+            return name
+    return "other"
+
+
+def colourbars(fig):
+    """{the colour bar's label: the image it explains}."""
+    return {image.colorbar.ax.get_ylabel(): image for ax in fig.axes
+            for image in ax.get_images() if image.colorbar}
+
+
+def test_each_legend_says_what_its_colours_are_and_the_colour_map_agrees():
+    fig, params, _ = trained_figure()
+    bars = colourbars(fig)
+    assert set(bars) == {"P(class 1): red says class 1, blue class 0",
+                         "a1: orange > 0, purple < 0"}
+    regions_image = bars["P(class 1): red says class 1, blue class 0"]
+    assert colour(regions_image.to_rgba(np.array([[0.9]]))[0, 0]) == "red"   # P near 1
+    assert colour(regions_image.to_rgba(np.array([[0.1]]))[0, 0]) == "blue"  # P near 0
+    units = [ax for ax in fig.axes if ax.get_title().startswith("unit ")]
+    for ax in units:
+        image = ax.get_images()[0]
+        top = image.norm.vmax
+        assert colour(image.to_rgba(np.array([[0.8 * top]]))[0, 0]) == "orange"
+        assert colour(image.to_rgba(np.array([[-0.8 * top]]))[0, 0]) == "purple"
+
+
+def test_a_units_map_is_orange_where_its_a1_is_positive():
+    fig, params, _ = trained_figure()
+    X, _ = make_xor_data()
+    a1 = nn_from_scratch.forward(params, CENTRES_ARRAY)[1]  # a1 at the four centres
+    for ax in [ax for ax in fig.axes if ax.get_title().startswith("unit ")]:
+        unit = int(ax.get_title().split()[1].rstrip(",")) - 1
+        image = ax.get_images()[0]
+        data = image.get_array()
+        x0, x1, y0, y1 = image.get_extent()
+        for (cx, cy), value in zip(CENTRES_ARRAY, a1[:, unit]):
+            row = int((y1 - cy) / (y1 - y0) * data.shape[0])  # top row first
+            col = int((cx - x0) / (x1 - x0) * data.shape[1])
+            drawn = colour(image.to_rgba(np.array([[data[row, col]]]))[0, 0])
+            if abs(value) > 0.5 * image.norm.vmax:  # clearly on or off
+                assert drawn == ("orange" if value > 0 else "purple"), (unit, value)
+
+
+def test_the_unit_maps_mark_the_four_centres_with_their_classes():
+    fig, _, _ = trained_figure()
+    for ax in [ax for ax in fig.axes if ax.get_title().startswith("unit ")]:
+        marks = {(t.get_position(), t.get_text()) for t in ax.texts}
+        assert marks == {((-1.0, -1.0), "0"), ((1.0, 1.0), "0"), ((-1.0, 1.0), "1"),
+                         ((1.0, -1.0), "1")}
+        assert ax.get_xlabel() == "x1" and list(ax.get_xticks()) == [-1, 1]
+
+
+def test_with_more_than_eight_units_it_draws_the_eight_with_the_largest_w2_and_says_so():
+    fig, params, _ = trained_figure(hidden=16, epochs=50)
+    drawn = sorted(int(ax.get_title().split()[1].rstrip(",")) - 1 for ax in fig.axes
+                   if ax.get_title().startswith("unit "))
+    largest = np.argsort(-np.abs(params["W2"][:, 0]))[:8]
+    assert drawn == sorted(largest.tolist())
+    assert "the 8 hidden units with the largest |w2| (of 16)" in fig._suptitle.get_text()
+
+
+@pytest.mark.parametrize("hidden", [1, 2])
+def test_one_or_two_units_keep_the_size_of_each_map(hidden):
+    def widths(fig):
+        fig.canvas.draw()
+        return [ax.get_position().width for ax in fig.axes if ax.get_title().startswith("unit ")]
+
+    few, eight = widths(trained_figure(hidden, 50)[0]), widths(trained_figure(8, 50)[0])
+    assert len(few) == hidden and max(few) <= 1.5 * np.mean(eight)
+
+
+def test_no_text_in_the_figure_says_minus_zero():
+    pytest.importorskip("matplotlib")
+    from matplotlib.text import Text
+
+    from companion import plot
+    X, y = make_xor_data()
+    params = init_params()
+    curve = pictures.Curve(y, 50)
+    train(params, X, y, epochs=50, on_epoch=curve.see)
+    params["W2"][0, 0] = -1e-4  # one decimal would show it as -0.0
+    fig = plot.figure(params, params, X, y, "tanh", curve)
+    fig.canvas.draw()
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert "unit 1, w2 = -0.0001" in texts
+    assert not [t for t in texts if re.search(r"-0(\.0*)?(?![.\d])", t)]
+    assert plot.signed(-0.0) == "+0"
+
+
+def test_the_training_panel_gives_the_first_epochs_room_and_ends_at_the_logs_losses():
+    fig, _, log = trained_figure(epochs=2000)
+    (ax,) = [ax for ax in fig.axes if ax.get_title() == "training"]
+    assert ax.get_xscale() == "log" and "epoch + 1" in ax.get_xlabel()
+    lo, hi = ax.get_xlim()
+    share = np.log(0.1 * 2000 + 1) - np.log(lo)
+    assert share / (np.log(hi) - np.log(lo)) >= 1 / 3
+    line = ax.get_lines()[0]
+    assert line.get_ydata()[0] == log[0][1] and line.get_ydata()[-1] == log[-1][1]
+    assert line.get_xdata()[0] == 1 and line.get_xdata()[-1] == 2000
+
+
+def test_axis_labels_use_the_chapters_words():
+    fig, _, _ = trained_figure()
+    labels = " ".join(ax.get_ylabel() + " " + ax.get_xlabel() for ax in fig.axes)
+    assert "largest other spread" not in labels and "what the output unit reads" in labels
 
 
 def test_plot_formats_follow_the_extension(tmp_path):
@@ -256,7 +519,8 @@ def test_the_flags_combine_with_each_other_and_with_the_knobs(capsys):
                  "hidden space before training", "hidden space after training",
                  "gradient check after training (relu"):
         assert part in out, part
-    assert len(log_losses(out)) == 6 and maps_in(out) == 6 + 1 + 2  # watch, boundary, spaces
+    frames = len(watch.frame_epochs(60, watch.PLAIN_FRAMES))
+    assert len(log_losses(out)) == 6 and maps_in(out) == frames + 1 + 2  # watch, boundary, spaces
 
 
 def test_the_default_run_imports_no_picture_check_or_plot_module():

@@ -17,6 +17,7 @@ import pytest
 import activations_demo
 import experiments
 import nn_from_scratch
+from companion.watch import FRAMES, frame_epochs
 from conftest import ROOT, run_in_terminal, run_script
 
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
@@ -81,8 +82,9 @@ def first_two_lines(args):
 BACKGROUND = {
     "ctrl_c": (interrupted, ["nn_from_scratch.py", "--epochs", "3000000"], 2),
     "ctrl_c experiments": (interrupted, ["experiments.py", "--seeds", "20"], 3, 0.5),
-    "ctrl_c watch": (lambda: run_in_terminal("nn_from_scratch.py", "--watch", "--epochs",
-                                             "100000", interrupt_at="epoch 2500 of"),),
+    "ctrl_c watch": (lambda: run_in_terminal(  # Ctrl-C at a frame two thirds of the way in
+        "nn_from_scratch.py", "--watch", "--epochs", "100000",
+        interrupt_at=f"epoch {frame_epochs(100000, FRAMES)[26]} of"),),
     "progress": (lambda: run_in_terminal("nn_from_scratch.py", "--epochs", "300000",
                                          interrupt_at=" left"),),
     "short run": (lambda: run_in_terminal("nn_from_scratch.py", "--epochs", "300"),),

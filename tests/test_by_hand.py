@@ -1,0 +1,108 @@
+"""--by-hand: one step of the chapter's listing on the four centres, every number printed, each
+checked here against the chapter's own functions, called directly, to the digits printed."""
+
+import re
+
+import numpy as np
+import pytest
+
+import nn_from_scratch
+from companion.by_hand import SHOWN_UNITS, digits
+from nn_from_scratch import CENTRES, LABELS, backward, bce_loss, forward, init_params, update
+
+
+def run_main(capsys, *argv):
+    status = nn_from_scratch.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def blocks(text):
+    """{title line: {row label: [numbers, across every block of columns]}} of the printout."""
+    found, title = {}, None
+    for line in text.splitlines():
+        if line and not line.startswith(" "):
+            title = line
+            found.setdefault(title, {})
+        elif title and re.match(r"^  \S", line) and not line.startswith("  ="):
+            label, *values = line.split()
+            found[title].setdefault(label, []).extend(float(v) for v in values)
+        elif title and line.startswith("  = "):
+            found[title]["="] = [float(line.split()[-1])]
+    return found
+
+
+def expected(activation, hidden, lr=0.5):
+    """The step, computed here by the chapter's functions, named as the printout's titles."""
+    X, y = CENTRES, LABELS.reshape(-1, 1).astype(float)
+    params = init_params(2, hidden, "xavier", 0)
+    z1, a1, z2, p = forward(params, X, activation)
+    g = backward(params, X, y, z1, a1, p, activation)
+    after = {k: v.copy() for k, v in params.items()}
+    update(after, g, lr)
+    f_line = "a1 = np.tanh(z1)" if activation == "tanh" else f"a1 = {activation}(z1)"
+    s_line = "dz1 = da1 * (1 - a1**2)" if activation == "tanh" else f"dz1 = da1 * {activation}'"
+    return {"X:": X, "y:": y, "W1 (": params["W1"], "b1 (": params["b1"], "W2 (": params["W2"].T,
+            "b2 (": params["b2"], "z1 = X @ W1 + b1": z1, f_line: a1, "z2 = a1 @ W2": z2,
+            "p = sigmoid(z2)": p, "loss = ": np.array([[bce_loss(p, y)]]),
+            "dz2 = (p - y) / m": g["z2"], "dW2 = a1.T @ dz2": g["W2"].T, "db2 = ": g["b2"],
+            "da1 = dz2 @ W2.T": g["a1"], s_line: g["z1"], "dW1 = X.T @ dz1": g["W1"],
+            "db1 = ": g["b1"], "W1 -= lr*dW1": after["W1"], "b1 -= lr*db1": after["b1"],
+            "W2 -= lr*dW2": after["W2"].T, "b2 -= lr*db2": after["b2"]}
+
+
+@pytest.mark.parametrize("hidden", [2, 8, 16])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "gelu"])
+def test_every_printed_number_is_the_chapters_functions_to_the_digits_shown(capsys, activation,
+                                                                            hidden):
+    status, out, _ = run_main(capsys, "--by-hand", "--activation", activation, "--hidden",
+                              str(hidden), "--epochs", "1")
+    assert status == 0
+    printed = blocks(out.split("check it with a calculator")[0])
+    for start, array in expected(activation, hidden).items():
+        (title,) = [t for t in printed if t.startswith(start)]
+        rows = list(printed[title].values())
+        shown = array[:, :SHOWN_UNITS] if array.shape[1] > 1 else array
+        assert len(rows) == len(shown), title
+        for got, want in zip(rows, shown):
+            assert got == [float(digits(v)) for v in want], title
+
+
+def test_it_is_one_step_on_the_four_centres_and_leaves_the_listing_below_unchanged(capsys):
+    _, plain, _ = run_main(capsys)
+    _, out, _ = run_main(capsys, "--by-hand")
+    head = out.split("\nepoch    0")[0]
+    assert "four cluster centres (m = 4)" in " ".join(head.split())
+    assert "not one of them" in " ".join(head.split())  # not one of training's 400-point steps
+    assert out.replace(head, plain.split("\nepoch    0")[0]) == plain
+    assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_more_than_eight_units_shows_the_first_eight_and_says_so(capsys):
+    _, out, _ = run_main(capsys, "--by-hand", "--hidden", "16", "--epochs", "1")
+    assert "Only units 1 to 8 of 16 are shown" in " ".join(out.split())
+    assert "unit 8" in out and "unit 9" not in out
+
+
+@pytest.mark.parametrize("activation, slope", [
+    ("tanh", "(1 - a1[i,0]**2)"), ("relu", "(1 if z1[i,0] > 0 else 0)"),
+    ("sigmoid", "a1[i,0] * (1 - a1[i,0])"), ("gelu", "gelu_slope(z1[i,0])")])
+def test_the_calculator_line_writes_one_entry_of_dW1_as_the_chain_rule(capsys, activation, slope):
+    _, out, _ = run_main(capsys, "--by-hand", "--activation", activation, "--epochs", "1")
+    check = " ".join(out.split("check it with a calculator")[1].split("epoch 0")[0].split())
+    X, y = CENTRES, LABELS.reshape(-1, 1).astype(float)
+    params = init_params()
+    z1, a1, _, p = forward(params, X, activation)
+    g = backward(params, X, y, z1, a1, p, activation)
+    terms = " + ".join(f"({digits(x)})({digits(d)})" for x, d in zip(X[:, 0], g["z1"][:, 0]))
+    assert f"= {terms} = {digits(g['W1'][0, 0])}" in check
+    assert f"dz1[i,0] = da1[i,0] * {slope}" in check
+    assert check.endswith(f"= {digits(g['z1'][0, 0])}")
+    # the sum, redone from the printed numbers, agrees with the printed result
+    total = sum(float(digits(x)) * float(digits(d)) for x, d in zip(X[:, 0], g["z1"][:, 0]))
+    assert total == pytest.approx(g["W1"][0, 0], rel=1e-3)
+
+
+def test_digits_are_four_significant_short_and_never_negative_zero():
+    assert [digits(v) for v in [0.0889123, -0.09341, 1.234567e-5, -2.776e-17, -0.0, 1e-300 * 0]] \
+        == ["0.08891", "-0.09341", "1.235e-5", "-2.776e-17", "0", "0"]
