@@ -98,10 +98,10 @@ def init_weights(rng, n_in, n_out, init="xavier"):
 def init_params(n_in=2, hidden=8, init="xavier", seed=0):
     """W1, b1, W2, b2 for an n_in-hidden-1 network; the biases start at zero.
 
-    The weights get a generator of their own, seeded with the same seed as the data's. The two
-    draw the same stream, so W1 * sqrt(2) is exactly the noise of the first points of cluster
-    (-1,-1) (divided by 0.35): the chapter's configuration, kept because it reproduces the
-    chapter's numbers. Data and weights are still made by separate calls, in this order.
+    The weights get a generator of their own, but seeded with the data's seed, so the two draw
+    the same stream: W1 is the first 16 draws divided by sqrt(2), the very draws that place the
+    first 8 points of cluster (-1,-1). That is the chapter's configuration (it reproduces the
+    chapter's numbers), so it stays; the weights are not independent of the data.
     """
     rng = np.random.default_rng(seed)
     W1 = init_weights(rng, n_in, hidden, init)

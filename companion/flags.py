@@ -8,8 +8,8 @@
 
 With no flags, the run only gets its log lines printed, a progress line on stderr when stderr is
 a terminal and the run is long, and Ctrl-C's one line saying where training stopped. This module
-never imports the chapter's program at load time, so the program can import it; the modules that
-draw and check (pictures, watch, gradcheck, plot) import the chapter's functions, and are loaded
+never imports the chapter's program, so the program can import it; the modules that draw and
+check (pictures, watch, by_hand, gradcheck, plot) import the chapter's functions, and are loaded
 only when a flag asks for them: the default run loads none of them.
 """
 

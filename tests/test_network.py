@@ -50,6 +50,14 @@ def test_xavier_init_is_standard_normal_over_sqrt_fan_in_from_its_own_generator(
     assert np.array_equal(params["b2"], np.zeros((1, 1)))
 
 
+def test_the_weights_draw_the_same_stream_as_the_data_as_init_params_says():
+    # the chapter's configuration: both generators are seeded alike, so W1 re-uses the draws
+    # that place the first 8 points of cluster (-1,-1)
+    draws = np.random.default_rng(0).standard_normal(16)
+    assert np.array_equal(init_params()["W1"].reshape(-1), draws / np.sqrt(2))
+    assert np.array_equal(make_xor_data()[0][:8].reshape(-1), np.tile(CENTRES[0], 8) + 0.35 * draws)
+
+
 @pytest.mark.parametrize("n_in", [2, 100, 1000])
 def test_xavier_keeps_a_units_input_variance_near_one_whatever_the_fan_in(n_in):
     rng = np.random.default_rng(1)
