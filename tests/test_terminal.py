@@ -45,14 +45,15 @@ def test_a_closed_pipe_ends_the_run_quietly(args, unbuffered):
     assert result.returncode in (0, 141)  # 141: like any Unix tool whose reader went away
 
 
-@pytest.mark.parametrize("command", ["nn_from_scratch.py", "activations_demo.py --all",
-                                     "experiments.py", "nn_from_scratch.py --help"])
+@pytest.mark.parametrize("command", ["nn_from_scratch.py --epochs 1000000000",
+                                     "activations_demo.py --all", "experiments.py --seeds 10000",
+                                     "nn_from_scratch.py --help"])
 def test_a_reader_that_is_gone_before_the_first_line_ends_any_script_quietly(command):
-    # `| true` closes the pipe at once: the script's very first line finds no reader
-    began = time.monotonic()
-    result = shell(f"{sys.executable} {command} | true", unbuffered=True)
+    # `| true` closes the pipe at once: the script's very first line finds no reader. The two
+    # long runs would take hours if they went on computing; that they end at all is the test
+    # (the shell's timeout only keeps a broken build from hanging the suite).
+    result = shell(f"{sys.executable} {command} | true", unbuffered=True, timeout=120)
     assert result.stderr == "" and result.returncode in (0, 141)
-    assert time.monotonic() - began < 5  # it stops there, it does not go on computing
 
 
 # ---- the runs that mostly wait, started together (see conftest.py) ----
@@ -69,14 +70,14 @@ def interrupted(args, lines, after=0.3):
 
 
 def first_two_lines(args):
-    """The first two lines through a pipe, and how long they took to come; then Ctrl-C."""
+    """The first two lines through a pipe, and whether the run was still going when they came
+    (so they were not held back until the end); then Ctrl-C."""
     process = start(*args)
-    began = time.monotonic()
     lines = [process.stdout.readline(), process.stdout.readline()]
-    waited = time.monotonic() - began
+    still_running = process.poll() is None
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=30)
-    return lines, waited
+    return lines, still_running
 
 
 BACKGROUND = {
@@ -88,7 +89,7 @@ BACKGROUND = {
     "progress": (lambda: run_in_terminal("nn_from_scratch.py", "--epochs", "300000",
                                          interrupt_at=" left"),),
     "short run": (lambda: run_in_terminal("nn_from_scratch.py", "--epochs", "300"),),
-    "first lines": (first_two_lines, ["nn_from_scratch.py", "--epochs", "400000"]),
+    "first lines": (first_two_lines, ["nn_from_scratch.py", "--epochs", "1000000000"]),
 }
 
 
@@ -120,9 +121,9 @@ def test_ctrl_c_during_watch_gives_the_terminal_back(background):
 # ---- logs flushed as they are made, messages in order ----
 
 def test_log_lines_reach_a_pipe_as_they_are_made(background):
-    (first, second), waited = background("first lines")
-    assert first.startswith("data:") and second.startswith("epoch      0")
-    assert waited < 5  # the whole run takes about a minute
+    (first, second), still_running = background("first lines")
+    assert first.startswith("data:") and second.startswith("epoch         0")
+    assert still_running  # a run of hours: held back to the end, they would never have come
 
 
 def test_an_error_lands_after_the_log_lines_it_ends(tmp_path):
