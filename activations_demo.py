@@ -10,10 +10,11 @@ computes. The slopes show the
 chapter's warning about sigmoid: at most 0.25, and near zero in the tails, where ReLU's stays 1.
 """
 
-import numpy as np
-
-from companion.activations import ACTIVATIONS
+# companion.cli first: run as a program, Ctrl-C while NumPy loads already ends with one line
 from companion.cli import ArgumentParser, command
+import numpy as np  # noqa: E402, I001
+
+from companion.activations import ACTIVATIONS  # noqa: E402
 
 Z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
 ZOO = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "leaky": "leaky_relu"}  # label: name

@@ -21,15 +21,18 @@ in worker processes; the report is assembled in seed order, so it is the same wh
 of workers.
 """
 
-import contextlib
-import multiprocessing
-import os
-import signal
+# companion.cli first: run as a program, Ctrl-C while NumPy loads already ends with one line
+from companion.cli import (WIDTH, ArgumentParser, Progress, Stop, command, fail,
+                           memory_budget, number, wrap)
+import contextlib  # noqa: E402, I001
+import multiprocessing  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
 
-import numpy as np
+import numpy as np  # noqa: E402
 
-from companion.activations import ACTIVATIONS
-from companion.cli import WIDTH, ArgumentParser, Progress, command, fail, number, wrap
+from companion.activations import ACTIVATIONS  # noqa: E402
+from companion.flags import size  # noqa: E402
 from nn_from_scratch import (CENTRES, LABELS, Diverged, accuracy, backward, bce_loss,
                              forward, init_params, init_weights, make_xor_data, predict, sigmoid,
                              train)
@@ -619,8 +622,8 @@ def measure_all(seeds, workers=1, on_done=None, claims=CLAIMS, networks=NETWORKS
     else:
         # spawn: fresh workers, the same on every system, and safe from a parent with threads
         spawn = multiprocessing.get_context("spawn")
-        with one_blas_thread():
-            pool = spawn.Pool(workers, initializer=ignore_ctrl_c)
+        with one_blas_thread(), ctrl_c_ignored():
+            pool = spawn.Pool(workers, initializer=quiet_worker)
         with pool:
             by_seed = run(pool.imap)  # the pool is ended, workers and all, on any way out
     return {measure.__name__: dict(zip(seeds, (row[measure.__name__] for row in by_seed)))
@@ -647,9 +650,48 @@ def one_blas_thread():
                 del os.environ[name]
 
 
-def ignore_ctrl_c():
-    """In a worker: Ctrl-C reaches the whole process group; only the parent answers it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+@contextlib.contextmanager
+def ctrl_c_ignored():
+    """Start processes that ignore Ctrl-C and SIGHUP from their first instant (an ignored
+    signal stays ignored in a new process). Both reach the whole process group, and only the
+    parent answers them: it ends the workers itself. Set in the worker instead, it would come
+    too late for a Ctrl-C while the worker still imports NumPy; and multiprocessing's resource
+    tracker, started with the pool, ignores SIGINT and SIGTERM itself but not SIGHUP."""
+    saved = {signum: signal.signal(signum, signal.SIG_IGN)
+             for signum in (signal.SIGINT, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
+def quiet_worker():
+    """In a worker: never print (an error in a task reaches the parent, which reports it; a
+    worker whose parent is gone would only print the broken pipe), and end with the parent."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    try:  # Linux: SIGTERM when the parent dies, whatever killed it
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+PROCESS_MEMORY = 55e6  # a process with NumPy and this module: measured, a worker peaks at 50 MB
+PER_SEED = 100e3       # what the parent keeps of a seed (networks, measurements): measured 90 kB
+
+
+def working_memory(seeds, workers):
+    """The bytes a report will need at its peak: the parent and its workers, and what the
+    parent keeps of every seed until the report is written."""
+    return PROCESS_MEMORY * (workers + 1) + PER_SEED * seeds
+
+
+def most_workers():
+    """The most worker processes worth starting: four per core; more only fight for them."""
+    return 4 * (os.cpu_count() or 1)
 
 
 # ---- the report ----
@@ -707,11 +749,18 @@ def main(argv=None):
     parser = ArgumentParser(prog="experiments.py", description="Run every claim of the chapter.")
     parser.add_argument("--seeds", type=number(int, 1, high=10000), default=5, metavar="N",
                         help="run each claim on seeds 0 to N-1 (default: 5)")
-    parser.add_argument("--workers", type=number(int, 1, high=256), default=None, metavar="N",
-                        help="processes to spread the seeds over (default: one per core)")
+    parser.add_argument("--workers", type=number(int, 1, high=most_workers()), default=None,
+                        metavar="N",
+                        help="processes to spread the seeds over, at most 4 per core "
+                             f"({most_workers()} here) (default: one per core)")
     args = parser.parse_args(argv)
     seeds = list(range(args.seeds))
     workers = min(args.workers or os.cpu_count() or 1, len(seeds))
+    need, budget = working_memory(len(seeds), workers if workers > 1 else 0), memory_budget()
+    if need > budget:
+        fail(f"experiments.py: the report needs about {size(need, up=True)} of memory, the "
+             f"budget {size(budget, up=False)}")
+        return 2
     print(f"The chapter's claims, run on seeds {seeds[0]} to {seeds[-1]} (each seed draws the "
           "data and")
     print("the weights), with lr 0.5, 2000 full-batch epochs and 8 hidden units, as in the")
@@ -722,10 +771,10 @@ def main(argv=None):
     except Diverged as err:  # not seen with these settings; said plainly if it ever happens
         fail(f"experiments.py: training broke down {err}")
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP: say how far it got
         progress.clear()
-        raise KeyboardInterrupt(f"interrupted after {progress.done} of {progress.total} "
-                                "tasks") from None
+        raise Stop(getattr(stop, "signum", signal.SIGINT),
+                   f"after {progress.done} of {progress.total} tasks") from None
     progress.clear()
     for measure, report_of in CLAIMS:
         print()

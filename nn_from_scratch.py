@@ -31,10 +31,11 @@ package: its terminal manners (companion/cli.py) and its flags (companion/flags.
 load the pictures, the figure and the gradient check only when a flag asks for them.
 """
 
-import numpy as np
+# companion.cli first: run as a program, Ctrl-C while NumPy loads already ends with one line
+from companion.cli import ArgumentParser, Refused, choice, command, fail, number, plain
+import numpy as np  # noqa: E402, I001
 
-from companion import flags
-from companion.cli import ArgumentParser, Refused, choice, command, fail, number
+from companion import flags  # noqa: E402
 
 # The four clusters, in the order the data set stacks them. XOR: class 1 where the signs differ.
 CENTRES = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
@@ -207,6 +208,9 @@ def train(params, X, y, activation="tanh", lr=0.5, epochs=2000, on_log=None, on_
 
 # ---- the command line: the knobs here, the pictures' and checks' flags in companion/flags.py ----
 
+MOST_EPOCHS = 10**9  # the log's epoch numbers stay within 80 columns
+MOST_NOISE = 100.0   # clusters 100 times wider than their distance apart: nothing left to learn
+
 def parse_args(argv=None):
     parser = ArgumentParser(
         prog="nn_from_scratch.py",
@@ -223,12 +227,12 @@ def parse_args(argv=None):
               f"N(0, {LARGE_INIT_STD:g}^2), unscaled, far too big (default: xavier)")
     knob("--lr", type=number(float, 0, strict=True), default=0.5, metavar="X",
          help="learning rate (default: 0.5)")
-    knob("--epochs", type=number(int, 1), default=2000, metavar="N",
-         help="full-batch gradient-descent steps (default: 2000)")
+    knob("--epochs", type=number(int, 1, high=MOST_EPOCHS), default=2000, metavar="N",
+         help=f"full-batch gradient-descent steps, at most {plain(MOST_EPOCHS)} (default: 2000)")
     knob("--seed", type=number(int, 0), default=0, metavar="N",
          help="seed of the data and of the weights (default: 0)")
-    knob("--noise", type=number(float, 0), default=0.35, metavar="X",
-         help="spread (std) of each cluster (default: 0.35)")
+    knob("--noise", type=number(float, 0, high=MOST_NOISE), default=0.35, metavar="X",
+         help=f"spread (std) of each cluster, at most {plain(MOST_NOISE)} (default: 0.35)")
     flags.add_arguments(parser)
     return parser.parse_args(argv)
 

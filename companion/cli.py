@@ -1,7 +1,8 @@
 """What makes the scripts well-behaved terminal tools; none of it is the chapter's subject.
 
-    command(main)      run main(argv) as a command: flushed lines, quiet on a closed pipe,
-                       one line and exit status 130 on Ctrl-C
+    command(main)      run main(argv) as a command: flushed lines; quiet on a closed pipe or
+                       closed stdout or stderr; one line and the shell's status on Ctrl-C,
+                       SIGTERM or SIGHUP; characters the output can't encode written escaped
     ArgumentParser     argparse, but no abbreviated flags, help and errors within 80 columns,
                        a bad argument answered with one line and exit status 2
     number(...)        an argparse type for a finite number in a range
@@ -10,26 +11,122 @@
     Progress           a progress line on stderr, only when stderr is a terminal
 
 Exit statuses: 0 done; 1 numerical breakdown, or a gradient check that failed; 2 bad input, a
-refused size or a file that can't be written; 130 Ctrl-C; 141 a closed pipe (128 + SIGPIPE,
-what a shell reports for `yes | head -1`).
+refused size or a file that can't be written; 128 + the signal's number when a signal ends the
+run (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), as a shell reports it; 141 a closed pipe (128 +
+SIGPIPE, what a shell reports for `yes | head -1`).
+
+Imported first by each program, before NumPy: run as a program, Ctrl-C (or SIGTERM, SIGHUP)
+while the imports are still loading already ends with one line and its status.
 """
 
 import argparse
 import os
+import re
 import shutil
+import signal
 import sys
 import textwrap
 import time
+import unicodedata
 
 WIDTH = 80  # no line any script prints is wider than this
-CTRL_C, CLOSED_PIPE = 130, 141
+CLOSED_PIPE = 141
+PROGRAMS = ("nn_from_scratch.py", "activations_demo.py", "experiments.py")
+# The signals that end a run, what the one line says for each, and why each is handled:
+# Ctrl-C is the reader's; SIGTERM comes from kill or a service manager; SIGHUP when the
+# terminal closes.
+SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+
+
+class Stop(KeyboardInterrupt):
+    """A signal that ends the run (SIGINT, SIGTERM, SIGHUP), and where it found the run: a
+    KeyboardInterrupt, so that every `finally` and context manager gives the terminal back."""
+
+    def __init__(self, signum=signal.SIGINT, where=""):
+        super().__init__(signum, where)
+        self.signum, self.where = signum, where
+
+    def __str__(self):
+        return f"{SIGNALS[self.signum]} {self.where}".strip()
+
+    @property
+    def status(self):
+        return 128 + self.signum
+
+
+def stopped(signum, frame):
+    raise Stop(signum)
+
+
+def stopped_while_loading(signum, frame):
+    """Until command() takes over: one line, and out with the signal's status, at once."""
+    try:
+        os.write(2, f"{os.path.basename(sys.argv[0])}: {SIGNALS[signum]}\n".encode())
+    except OSError:  # no stderr
+        pass
+    os._exit(128 + signum)
+
+
+def _guard_the_start():
+    main = sys.modules.get("__main__")
+    name = os.path.basename(getattr(main, "__file__", None) or "")
+    if name in PROGRAMS and getattr(main, "__name__", "") == "__main__":
+        for signum in SIGNALS:  # not where it is ignored: experiments.py's workers ignore Ctrl-C
+            if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+                signal.signal(signum, stopped_while_loading)
+
+
+_guard_the_start()
+
+
+def display_width(text):
+    """The columns text takes on a terminal: wide East Asian characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0
+               if unicodedata.combining(c) else 1 for c in text)
 
 
 def wrap(text, indent="  ", first=""):
     """text as lines of at most WIDTH columns: the first indented by `first`, the rest by
-    `indent`; never broken inside a word such as 2-8-1."""
-    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=indent,
-                         break_on_hyphens=False)
+    `indent`; never broken inside a word such as 2-8-1. Columns are screen columns: a CJK
+    character takes two, and a word wider than a line is cut where the line ends."""
+    if display_width(text) == len(text):
+        return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=indent,
+                             break_on_hyphens=False)
+    lines, line = [], first
+    for word in text.split():
+        room = WIDTH - display_width(line)
+        gap = "" if line.strip() == "" else " "
+        if display_width(gap + word) <= room:
+            line += gap + word
+            continue
+        if line.strip():
+            lines.append(line)
+            line = indent
+        while display_width(line + word) > WIDTH:  # a word too wide for any line
+            cut = cut_at(word, WIDTH - display_width(line))
+            lines.append(line + word[:cut])
+            line, word = indent, word[cut:]
+        line += word
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def cut_at(word, columns):
+    """How many characters of word fit in columns (at least one)."""
+    used = 0
+    for k, c in enumerate(word):
+        used += display_width(c)
+        if used > columns:
+            return max(k, 1)
+    return len(word)
+
+
+def shortened(text, most=40):
+    """A value as an error message echoes it: quoted, and only as much as fits in `most`
+    screen columns."""
+    if display_width(text) <= most:
+        return repr(text)
+    return repr(text[:cut_at(text, most)]) + "..."
 
 
 def fail(message):
@@ -42,13 +139,22 @@ def fail(message):
 def command(main):
     """Run main(sys.argv[1:]) as a command and exit with its status.
 
-    stdout is line-buffered, so each log line reaches a pipe or `tee` as it is printed. A closed
-    pipe (`| head -1`) ends the run quietly, as Python's documentation on SIGPIPE recommends:
-    stdout is pointed at devnull so that the final flush can't fail again. Ctrl-C prints one
-    line (an Interrupted exception's own words say where it stopped) and exits with 130.
+    stdout is line-buffered, so each log line reaches a pipe or `tee` as it is printed, and
+    both streams write what their encoding can't show escaped (\\xfc) rather than failing. A
+    stream that was closed before the start (`>&-`) becomes devnull. A closed pipe (`| head -1`)
+    ends the run quietly, as Python's documentation on SIGPIPE recommends: stdout is pointed at
+    devnull so that the final flush can't fail again. Ctrl-C, SIGTERM and SIGHUP print one line
+    (saying where the run was, if it knows) and exit with the status a shell gives them.
     """
     prog = os.path.basename(sys.argv[0])
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # closed before we started
+            setattr(sys, name, open(os.devnull, "w"))
+        getattr(sys, name).reconfigure(errors="backslashreplace")
     sys.stdout.reconfigure(line_buffering=True)
+    for signum in SIGNALS:
+        if signal.getsignal(signum) != signal.SIG_IGN:  # nohup's SIG_IGN stays
+            signal.signal(signum, stopped)
     try:
         status = main(sys.argv[1:])
         sys.stdout.flush()
@@ -56,9 +162,11 @@ def command(main):
         status = CLOSED_PIPE
         stdout_to_devnull()
     except KeyboardInterrupt as stop:
-        status = CTRL_C
+        if not isinstance(stop, Stop):
+            stop = Stop(signal.SIGINT, str(stop).removeprefix("interrupted").strip())
+        status = stop.status
         try:
-            fail(f"{prog}: {stop or 'interrupted'}")
+            fail(f"{prog}: {stop}")
         except BrokenPipeError:  # and the pipe had closed too
             stdout_to_devnull()
     sys.exit(status)
@@ -67,6 +175,11 @@ def command(main):
 def stdout_to_devnull():
     """After a closed pipe: what Python still has buffered for stdout goes nowhere, quietly."""
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def animates(stream, environ=os.environ):
+    """Whether escape codes may be written to stream: a terminal whose TERM understands them."""
+    return stream.isatty() and environ.get("TERM", "dumb") != "dumb"
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -81,8 +194,10 @@ class ArgumentParser(argparse.ArgumentParser):
                          **kwargs)
 
     def error(self, message):
+        # argparse echoes what it did not recognise whole: a word of 5,000 characters is cut
+        message = re.sub(r"\S{41,}", lambda word: word.group()[:40] + "...", message)
         message = f"{self.prog}: {message.removeprefix('argument ')}"
-        if len(message + HINT) <= WIDTH:
+        if display_width(message + HINT) <= WIDTH:
             message += HINT
         sys.stdout.flush()
         self.exit(2, wrap(message) + "\n")
@@ -96,19 +211,27 @@ def number(kind, low, strict=False, high=None):
     `high` if given."""
     wanted = f"{'a whole number' if kind is int else 'a number'} {'>' if strict else '>='} {low}"
     if high is not None:
-        wanted += f" and <= {high}"
+        wanted = (f"{'a whole number' if kind is int else 'a number'} from {plain(low)} to "
+                  f"{plain(high)}")
 
     def parse(text):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"{shortened(text)} is not {wanted}") from None
         if (not float("-inf") < value < float("inf") or value < low or (strict and value == low)
                 or (high is not None and value > high)):
-            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+            raise argparse.ArgumentTypeError(f"{shortened(text)} is not {wanted}")
         return value
 
     return parse
+
+
+def plain(number):
+    """A bound as a person writes it: 100, 0.5, 10^9."""
+    if number >= 10**4 and float(number).is_integer() and str(int(number)).rstrip("0") == "1":
+        return f"10^{len(str(int(number))) - 1}"
+    return f"{number:g}"
 
 
 class Refused(Exception):
@@ -120,19 +243,22 @@ def choice(options):
 
     def parse(text):
         if text not in options:
-            raise argparse.ArgumentTypeError(f"{text!r} is none of {', '.join(options)}")
+            raise argparse.ArgumentTypeError(f"{shortened(text)} is none of {', '.join(options)}")
         return text
 
     return parse
 
 
-def memory_budget():
-    """The most memory a run may plan to use: 2 GB, or half of what is free if that is less."""
+def memory_budget(environ=os.environ):
+    """The most memory a run may plan to use: 2 GB, or half of what is free if that is less, or
+    less again if NN_MEMORY_BUDGET says so (in bytes: the tests use it to reach the largest size
+    quickly)."""
     try:
         free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):  # not a POSIX system: trust the 2 GB
         free = float("inf")
-    return min(2e9, free / 2)
+    asked = float(environ.get("NN_MEMORY_BUDGET") or "inf")
+    return min(2e9, free / 2, asked)
 
 
 class Progress:
@@ -146,7 +272,7 @@ class Progress:
     def __init__(self, total, unit, stream=None, look=0.5, long=3.0, every=0.2):
         self.total, self.unit, self.long, self.every = total, unit, long, every
         self.stream = stream or sys.stderr
-        self.active = self.stream.isatty()
+        self.active = animates(self.stream)  # \r and erasing need a terminal that knows them
         self.start = time.monotonic()
         self.next = self.start + look
         self.shown = False
@@ -167,8 +293,16 @@ class Progress:
         line = (f"{self.unit} {done:,} of {self.total:,}  {rate:,.0f}/s  "
                 f"{duration(left)} left")
         self.shown = True  # first: Ctrl-C during the write must still find a line to erase
-        self.stream.write("\r" + line[:WIDTH - 1] + "\033[K")
+        self.stream.write("\r" + line[:self.columns() - 1] + "\033[K")
         self.stream.flush()
+
+    def columns(self):
+        """The terminal's width now (it may have been resized), at most WIDTH: a line as wide
+        as the terminal would wrap, and every redraw would leave a line behind."""
+        try:
+            return min(WIDTH, os.get_terminal_size(self.stream.fileno()).columns)
+        except (OSError, ValueError, AttributeError):
+            return WIDTH
 
     def clear(self):
         if self.shown:

@@ -14,8 +14,11 @@ only when a flag asks for them: the default run loads none of them.
 """
 
 import argparse
+import math
+import os
+import signal
 
-from companion.cli import Progress, Refused, fail, memory_budget, number, wrap
+from companion.cli import Progress, Refused, Stop, fail, memory_budget, number, shortened, wrap
 
 SECONDS = 4.0  # --watch-seconds' default: the animation's length
 
@@ -60,25 +63,48 @@ class ImpliesWatch(argparse.Action):
 
 
 def figure_path(text):
-    """An argparse type for --plot: a file name ending in .png, .svg or .pdf."""
-    if not text.lower().endswith((".png", ".svg", ".pdf")):
-        raise argparse.ArgumentTypeError(f"expected a .png, .svg or .pdf file, got {text!r}")
+    """An argparse type for --plot: a file name ending in .png, .svg or .pdf, with a name
+    before the extension (".png" alone is a hidden file with no extension)."""
+    name, extension = os.path.splitext(os.path.basename(text))
+    if not name or extension.lower() not in (".png", ".svg", ".pdf"):
+        raise argparse.ArgumentTypeError(f"{shortened(text)} is not a .png, .svg or .pdf "
+                                         "file name")
     return text
 
 
+# Measured peaks, as float64 arrays of (rows, hidden) alive at once, for each activation (its
+# temporaries differ: GELU's tanh form makes the most): training, per row of the data (forward,
+# loss, backward and update on the 400 points), and a picture's grid, per cell (a forward pass).
+# Measured with resource.getrusage at --hidden 4000 and at the largest sizes allowed, then given
+# about 10% more; tests/test_memory.py checks the estimate against the measured peak at the
+# largest size each activation is allowed.
+ARRAYS = {"tanh": (9, 2.2), "relu": (7, 2.2), "leaky_relu": (8, 3.4), "sigmoid": (9, 3.2),
+          "gelu": (11.5, 4.5), "silu": (9.5, 3.2), "identity": (6, 2.2)}
+BASE = 45e6         # Python and NumPy, before any array (measured: 38 MB)
+PLOT_BASE = 110e6   # with matplotlib and a figure (measured: 100 MB)
+TEXT_CELLS = 64 * 24  # the largest grid a terminal picture evaluates (the decision regions)
+CURVE_EPOCH, PLOT_EPOCH = 17, 175  # bytes an epoch: the curve's two floats; and in the figure
+# (measured: 16 and 157)
+
+
 def working_memory(args, points=400):
-    """The bytes a run will need at its peak, estimated before anything is allocated: about ten
-    (points, hidden) float64 arrays alive at once in training, three per grid cell while a
-    picture is drawn, and two floats an epoch for a loss curve."""
-    drawing = args.boundary or args.features or args.watch or args.hidden_space or args.plot
-    cells = PICTURE_CELLS if drawing else 0
-    per_epoch = 2 if args.curve or args.plot else 0
-    return 8 * ((10 * points + 3 * cells) * args.hidden + per_epoch * args.epochs)
+    """The bytes a run will need at its peak, estimated before anything is allocated: Python
+    and NumPy (and matplotlib), then the larger of training and the largest picture (training's
+    arrays are gone when the pictures are drawn), and the curve's and figure's cost an epoch."""
+    train, grid = ARRAYS[args.activation]
+    drawing = args.boundary or args.features or args.watch or args.hidden_space
+    cells = PICTURE_CELLS if args.plot else TEXT_CELLS if drawing else 0
+    per_epoch = PLOT_EPOCH + CURVE_EPOCH if args.plot else CURVE_EPOCH if args.curve else 0
+    return ((PLOT_BASE if args.plot else BASE) + 8 * args.hidden * max(points * train, cells * grid)
+            + per_epoch * args.epochs)
 
 
-def size(nbytes):
-    """2.0 GB, 6.4 TB."""
-    return f"{nbytes / 1e9:.1f} GB" if nbytes < 1e12 else f"{nbytes / 1e12:.1f} TB"
+def size(nbytes, up):
+    """2.1 GB, 6.4 TB: rounded up (an estimate) or down (a budget), so that two different
+    numbers never print alike."""
+    unit, name = (1e12, "TB") if nbytes >= 1e12 else (1e9, "GB") if nbytes >= 1e9 else (1e6, "MB")
+    tenths = math.ceil(nbytes / unit * 10) if up else math.floor(nbytes / unit * 10)
+    return f"{tenths / 10:.1f} {name}"
 
 
 def refuse_early(args):
@@ -86,8 +112,8 @@ def refuse_early(args):
     memory or whose --plot could not be saved."""
     need, budget = working_memory(args), memory_budget()
     if need > budget:
-        raise Refused(f"this run needs about {size(need)} of memory; the budget is "
-                      f"{size(budget)}")
+        raise Refused(f"this run needs about {size(need, up=True)} of memory; the budget is "
+                      f"{size(budget, up=False)}")
     if args.plot:
         from companion.plot import check_can_save  # imports matplotlib
         check_can_save(args.plot)
@@ -134,11 +160,11 @@ class Extras:
         self.progress.clear()
         if self.watch:
             self.watch.close()
-        if kind is KeyboardInterrupt and self.latest:
+        if kind and issubclass(kind, KeyboardInterrupt) and self.latest:  # Ctrl-C, SIGTERM, ...
             epoch, p = self.latest
             loss, acc = self.score(p)
-            raise KeyboardInterrupt(f"interrupted at epoch {epoch}: loss {loss:.4f}, "
-                                    f"train-acc {acc:.3f}") from None
+            raise Stop(getattr(error, "signum", signal.SIGINT),
+                       f"at epoch {epoch}: loss {loss:.4f}, train-acc {acc:.3f}") from None
 
     def on_epoch(self, epoch, p):
         """After every forward pass: remember where training is, and show it if asked."""

@@ -91,7 +91,7 @@ def feature_maps(params, X, activation="tanh", cols=17, rows=8, per_row=4):
     for unit in range(on.shape[1]):
         canvas = np.where(on[:, unit].reshape(rows, cols), "#", ".")
         canvas[row, col] = LABELS.astype(str)
-        title = f"unit {unit + 1}: w2 = {params['W2'][unit, 0]:+.1f}"
+        title = unit_title(unit, params["W2"][unit, 0], cols)
         maps.append([f"{title:<{cols}}"] + ["".join(r) for r in canvas])
     lines = ["hidden units: '#' where the unit is on (z1 > 0), '.' where it is off;",
              "0/1: the cluster centres and their class; w2 is the unit's vote for class 1"]
@@ -99,6 +99,17 @@ def feature_maps(params, X, activation="tanh", cols=17, rows=8, per_row=4):
         lines.append("")
         lines += ["   ".join(parts) for parts in zip(*maps[first:first + per_row])]
     return "\n".join(lines)
+
+
+def unit_title(unit, w2, cols):
+    """unit 3: w2 = -5.2, as short as it must be to fit in cols: unit 12: w2=+1e6."""
+    w = f"{round(float(w2), 1) + 0.0:+.1f}"  # + 0.0: no -0.0
+    if len(w) > 5:
+        w = ("+" if w2 > 0 else "") + compact(float(w2), 4, 1)
+    for title in (f"unit {unit + 1}: w2 = {w}", f"unit {unit + 1}: w2={w}", f"{unit + 1}: w2={w}"):
+        if len(title) <= cols:
+            return title
+    return title[:cols]
 
 
 SHAPE_NAMES = {  # the chapter's shape notes, in its symbols

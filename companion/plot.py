@@ -9,10 +9,12 @@ only here, only when --plot is given.
 """
 
 import os
+import stat
+import tempfile
 
 import numpy as np
 
-from companion.cli import Refused
+from companion.cli import Refused, shortened
 from companion.flags import PICTURE_CELLS
 from companion.pictures import above_zero, grid, hidden_view
 from nn_from_scratch import CENTRES, LABELS, forward, predict
@@ -21,28 +23,51 @@ INSTALL = "pip install -r requirements-plot.txt"
 
 
 def check_can_save(path):
-    """Raise Refused, before training, if matplotlib is missing or path can't be written."""
+    """Raise Refused, before training, if matplotlib is missing or path can't take a figure:
+    it must be a regular file, or a new file in a folder we can write to. (Opening a named pipe
+    to find out would wait for a reader; a device such as /dev/full fails only when written.)"""
+    quiet_matplotlib()
     try:
         import matplotlib  # noqa: F401
     except ImportError:
         raise Refused(f"--plot: no matplotlib; {INSTALL}") from None
-    existed = os.path.exists(path)
+    shown = shortened(path)
+    folder = os.path.dirname(path) or "."
     try:
-        with open(path, "ab"):
-            pass
+        if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+            raise Refused(f"--plot {shown}: not a regular file")
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND)) if os.path.exists(path) else None
+        handle, trial = tempfile.mkstemp(dir=folder, prefix=".plot-check-")
+        os.close(handle)
+        os.remove(trial)
     except OSError as err:
-        raise Refused(f"--plot {path}: {err.strerror}") from None
-    if not existed:
-        os.remove(path)
+        raise Refused(f"--plot {shown}: {err.strerror}") from None
+
+
+def quiet_matplotlib():
+    """matplotlib's own warnings (a cache folder it can't write, so it makes a temporary one;
+    building its font cache) are not ours to show: the figure is saved all the same."""
+    import logging
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
 
 
 def save_figure(path, start, params, X, y, activation, curve):
-    """Draw the four views and save them to path, in the format its extension names."""
+    """Draw the four views and save them to path, in the format its extension names: into a
+    new file beside it first, renamed into place once written, so that a save that fails
+    leaves any old figure as it was and no half-written one."""
     fig = figure(start, params, X, y, activation, curve)
+    kind = os.path.splitext(path)[1][1:].lower()
+    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".plot-",
+                                       suffix="." + kind)
     try:
-        fig.savefig(path)
+        with os.fdopen(handle, "wb") as file:
+            fig.savefig(file, format=kind)
+        os.replace(partial, path)
     except OSError as err:
-        raise Refused(f"--plot {path}: {err.strerror}") from None
+        raise Refused(f"--plot {shortened(path)}: {err.strerror}") from None
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
 
 
 def figure(start, params, X, y, activation, curve):

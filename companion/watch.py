@@ -7,7 +7,6 @@ and paced to last --watch-seconds; through a pipe or into a file they are plain 
 not paced, on the same kind of schedule, so that a file shows the early epochs too.
 """
 
-import os
 import shutil
 import sys
 import textwrap
@@ -15,7 +14,7 @@ import time
 
 import numpy as np
 
-from companion.cli import WIDTH
+from companion.cli import WIDTH, animates
 from companion.flags import SECONDS
 from companion.pictures import POINTS_LEGEND, REGIONS_LEGEND, boundary_map
 from nn_from_scratch import accuracy, bce_loss, log_epochs
@@ -32,11 +31,6 @@ def frame_epochs(epochs, frames):
     epoch + 1 from the first epoch to the last."""
     at = np.round(np.geomspace(1, epochs, frames)).astype(int) - 1
     return sorted(set(at.tolist()) | {0, epochs - 1})
-
-
-def animates(stream, environ=os.environ):
-    """Whether escape codes may be written to stream: a terminal that understands them."""
-    return stream.isatty() and environ.get("TERM", "dumb") != "dumb"
 
 
 class Watch:

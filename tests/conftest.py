@@ -25,10 +25,11 @@ def run_script(script, *args):
 
 
 def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60, term="xterm",
-                    signal_number=None):
+                    signal_number=None, interrupt_after=0.0):
     """Run `python args` on a pseudo-terminal of columns x lines, as a reader at a terminal
     would (stdout and stderr both the terminal), with TERM set to `term` (None: unset). With
-    interrupt_at, Ctrl-C (or signal_number) as soon as that text has appeared on the screen.
+    interrupt_at, Ctrl-C (or signal_number) once that text has appeared on the screen and
+    interrupt_after more seconds have passed.
     Returns the exit status, everything the terminal was sent, and the seconds it took."""
     import fcntl
     import os
@@ -48,7 +49,7 @@ def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60, 
     process = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdin=slave,
                                stdout=slave, stderr=slave, start_new_session=True)
     os.close(slave)
-    chunks, sent = [], False
+    chunks, sent, seen = [], False, None
     while time.monotonic() - start < timeout:
         ready, _, _ = select.select([master], [], [], 0.05)
         if ready:
@@ -59,7 +60,10 @@ def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60, 
             if not chunk:
                 break
             chunks.append(chunk)
-        if interrupt_at and not sent and interrupt_at in b"".join(chunks).decode(errors="replace"):
+        if interrupt_at and seen is None and interrupt_at in b"".join(chunks).decode(
+                errors="replace"):
+            seen = time.monotonic()
+        if seen is not None and not sent and time.monotonic() - seen >= interrupt_after:
             process.send_signal(signal_number or signal.SIGINT)
             sent = True
     status = process.wait(timeout=30)

@@ -1,6 +1,7 @@
 """The pictures and checks the flags add: --curve, --hidden-space, --watch, --gradcheck, --plot,
 and --init constant, each against the numbers it claims to show."""
 
+import functools
 import io
 import re
 import shutil
@@ -331,7 +332,14 @@ def test_plot_saves_a_png_after_the_chapters_output(capsys, tmp_path):
 
 
 def trained_figure(hidden=8, epochs=300):
+    """A figure of a trained network, the network and its log; the tests only read it, so each
+    kind is drawn once."""
     pytest.importorskip("matplotlib")
+    return drawn_figure(hidden, epochs)
+
+
+@functools.lru_cache(maxsize=None)
+def drawn_figure(hidden, epochs):
     from companion import plot
     X, y = make_xor_data()
     params = init_params(hidden=hidden)

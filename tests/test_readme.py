@@ -121,3 +121,25 @@ def test_solved_means_the_same_everywhere():
     assert "\"Solved\" means a train accuracy of 0.99 or more" in README
     assert experiments.SOLVED == 0.99
     assert "XOR solved (0.970)" not in README and "solved (>= 0.99)" in README
+
+
+def test_the_size_and_bounds_items_quote_the_codes_numbers():
+    from companion import flags
+    size = " ".join(README.split("- **Size:**")[1].split("- **Bounds:**")[0].split())
+    train = sorted(t for t, _ in flags.ARRAYS.values())
+    for quoted in [f"Python and NumPy ({flags.BASE / 1e6:.0f} MB; {flags.PLOT_BASE / 1e6:.0f} MB",
+                   f"training ({train[0]:g} to {train[-1]:g} arrays",
+                   f"{flags.CURVE_EPOCH} bytes an epoch for `--curve`, "
+                   f"{flags.CURVE_EPOCH + flags.PLOT_EPOCH} with `--plot`",
+                   f"({experiments.PROCESS_MEMORY / 1e6:.0f} MB a process, "
+                   f"{experiments.PER_SEED / 1e3:.0f} kB a seed)",
+                   f"at most {experiments.most_workers() // (__import__('os').cpu_count() or 1)} "
+                   "workers per core"]:
+        assert quoted in size, quoted
+    knobs = nn_from_scratch.parse_args(["--hidden", "100000"])
+    need = flags.size(flags.working_memory(knobs), up=True)
+    assert f'`--hidden 100000` is refused at once ("needs about {need} of memory; the budget is ' \
+           f'{flags.size(2e9, up=False)}"' in size
+    bounds = " ".join(README.split("- **Bounds:**")[1].split("- **")[0].split())
+    assert f"`--epochs` at most 10^{len(str(nn_from_scratch.MOST_EPOCHS)) - 1}" in bounds
+    assert f"`--noise` at most {nn_from_scratch.MOST_NOISE:g}" in bounds

@@ -1,0 +1,110 @@
+"""The size guard's estimate against the peak a run really reaches (resource.getrusage), at the
+largest size each activation is allowed, with and without --plot: the estimate must be at or
+above the peak, and within 2x of it. NN_MEMORY_BUDGET lowers the budget so that the largest
+allowed run is quick to reach; the estimate scales the same way at the real 2 GB."""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from companion import flags
+from conftest import ROOT
+
+BUDGET = 1.5e8
+ACTIVATIONS = list(flags.ARRAYS)
+PEAKS = """
+import json, os, re, resource, sys
+sys.path.insert(0, ".")
+import nn_from_scratch
+
+def peak_now():
+    return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) * 1024
+
+peaks = []
+for argv in json.loads(sys.argv[1]):
+    open("/proc/self/clear_refs", "w").write("5")  # the peak so far: back to what is in use now
+    assert nn_from_scratch.main(argv) == 0
+    peaks.append(peak_now())
+print(json.dumps(peaks))
+"""
+PEAK = """
+import resource, runpy, sys
+sys.path.insert(0, ".")
+sys.argv = ["nn_from_scratch.py", *sys.argv[1:]]
+try:
+    runpy.run_path("nn_from_scratch.py", run_name="__main__")
+except SystemExit as exit_:
+    assert exit_.code in (0, None), exit_.code
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+CAN_RESET = os.access("/proc/self/clear_refs", os.W_OK)
+
+
+def knobs(activation, hidden, plot=None, epochs=1):
+    return argparse.Namespace(activation=activation, hidden=hidden, epochs=epochs, plot=plot,
+                              curve=False, boundary=False, features=False, watch=False,
+                              hidden_space=False)
+
+
+def largest(activation, plot):
+    """The most hidden units the guard lets through at BUDGET."""
+    low, high = 1, 10**7
+    while low < high:
+        middle = (low + high + 1) // 2
+        if flags.working_memory(knobs(activation, middle, plot)) <= BUDGET:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def peaks(plot):
+    """{activation: (the largest hidden size allowed, the peak memory of a run of that size)}.
+
+    Without --plot, where Linux lets a process reset its peak (/proc/self/clear_refs), one
+    process measures the seven runs in turn, its peak reset before each: what a run leaves
+    behind only raises the next one's peak, so the check that the estimate covers it gets
+    harder, not easier. With --plot (matplotlib's caches grow from run to run, which would
+    swamp a small budget) and elsewhere, a fresh process per run and resource.getrusage."""
+    env = {**os.environ, "NN_MEMORY_BUDGET": str(BUDGET)}
+    with tempfile.TemporaryDirectory() as folder:
+        runs = {a: ["--hidden", str(largest(a, plot)), "--epochs", "1", "--activation", a]
+                + (["--plot", os.path.join(folder, f"{a}.png")] if plot else [])
+                for a in ACTIVATIONS}  # one epoch: the peak is its forward and backward pass
+        if CAN_RESET and not plot:  # matplotlib's caches grow run by run: fresh ones for it
+            result = subprocess.run([sys.executable, "-c", PEAKS, json.dumps(list(runs.values()))],
+                                    cwd=ROOT, env=env, capture_output=True, text=True,
+                                    timeout=300)
+            assert result.returncode == 0, result.stderr
+            measured = json.loads(result.stdout.splitlines()[-1])
+        else:
+            measured = []
+            for argv in runs.values():
+                result = subprocess.run([sys.executable, "-c", PEAK, *argv], cwd=ROOT, env=env,
+                                        capture_output=True, text=True, timeout=120)
+                assert result.returncode == 0, result.stderr
+                measured.append(int(result.stdout.splitlines()[-1]))
+    return {a: (int(argv[1]), m) for (a, argv), m in zip(runs.items(), measured)}
+
+
+BACKGROUND = {f"peaks {plot}": (peaks, plot) for plot in (False, True)}  # see conftest.py
+
+
+@pytest.mark.parametrize("plot", [False, True], ids=["training", "--plot"])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_the_estimate_covers_the_measured_peak_within_2x(background, activation, plot):
+    if plot:
+        pytest.importorskip("matplotlib")
+    hidden, measured = background(f"peaks {plot}")[activation]
+    estimate = flags.working_memory(knobs(activation, hidden, "x.png" if plot else None))
+    assert measured <= estimate <= 2 * measured, (hidden, measured / 1e6, estimate / 1e6)
+
+
+def test_a_refusal_names_the_estimate_rounded_up_and_the_budget_rounded_down():
+    assert flags.size(2.01e9, up=True) == "2.1 GB" and flags.size(2.09e9, up=False) == "2.0 GB"
+    assert flags.size(6.4e12, up=True) == "6.4 TB" and flags.size(3e8, up=False) == "300.0 MB"
