@@ -264,3 +264,18 @@ def test_overflow_when_the_trained_weights_are_used_is_caught_too(capsys):
     status, out, err = run_main(capsys, "--activation", "relu", "--lr", "1e200", "--epochs", "1")
     assert status == 1 and "nan" not in out
     assert "after the last epoch" in one_sentence(err)
+
+
+@pytest.mark.parametrize("init, advice", [("xavier", False), ("he", True), ("large", True)])
+def test_a_breakdown_advises_the_chapters_init_only_when_another_was_used(capsys, init, advice):
+    status, _, err = run_main(capsys, "--activation", "relu", "--lr", "1e300", "--init", init)
+    sentence = one_sentence(err)
+    assert status == 1 and ("or --init xavier" in sentence) == advice
+
+
+def test_train_defaults_to_the_chapters_run():
+    X, y = make_xor_data()
+    log = train(init_params(), X, y)  # lr 0.5, 2000 epochs, tanh
+    assert [(e, round(loss, 4), round(acc, 3)) for e, loss, acc in log] == [
+        (0, 0.6983, 0.505), (400, 0.0377, 0.99), (800, 0.023, 0.998), (1200, 0.018, 0.998),
+        (1600, 0.0154, 0.998), (1999, 0.0139, 0.998)]

@@ -102,6 +102,59 @@ def test_the_gradient_checks_bands_are_the_cs231n_notes():
     assert verdict(check(0.5, difference=1.01e-9, noise=1e-9)) == "WRONG"
 
 
+def test_the_bands_edges_belong_where_the_notes_put_them():
+    verdict = gradcheck.verdict
+    assert verdict(check(1e-7)) == "suspicious"  # "below 1e-7" is right; 1e-7 itself is not
+    assert verdict(check(1e-7, difference=1e-9, noise=1e-9)) == "right: within rounding noise"
+    assert gradcheck.table({"W1": {"error": 1e-5, "checked": 4, "largest": 1.0,
+                                   "difference": 1.0, "noise": 0.0}}, "relu", "now")[0] \
+        .splitlines()[2].endswith("suspicious")  # no kink crossed unless one is counted
+
+
+def small_problem(hidden=3, seed=4):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((6, 2))
+    y = rng.integers(0, 2, (6, 1)).astype(float)
+    return nn_from_scratch.init_params(2, hidden, seed=seed), X, y
+
+
+def test_the_checks_numbers_are_what_its_docstring_says():
+    params, X, y = small_problem()
+    result = gradcheck.check_gradients(params, X, y)
+    z1, a1, _, p = nn_from_scratch.forward(params, X)
+    analytic = nn_from_scratch.backward(params, X, y, z1, a1, p)
+    loss = gradcheck.exact_loss(params, X, y)
+    for name, W in params.items():
+        numeric = gradcheck.numeric_gradient(lambda: gradcheck.exact_loss(params, X, y), W)
+        row = result[name]
+        assert row["checked"] == W.size
+        assert row["largest"] == np.abs(analytic[name]).max()
+        assert row["difference"] == pytest.approx(np.linalg.norm(analytic[name] - numeric),
+                                                  rel=1e-6, abs=1e-18)
+        # what rounding alone can cause: a few eps of the loss, over 2h, for each entry
+        noise = 10 * np.finfo(float).eps * loss / gradcheck.H * np.sqrt(W.size)
+        assert row["noise"] == pytest.approx(noise, rel=1e-12)
+
+
+def test_a_large_array_is_checked_at_100_distinct_entries_drawn_with_seed_0(monkeypatch):
+    params, X, y = small_problem(hidden=120)  # W1 has 240 entries, b1 and W2 120
+    drawn = {}
+    real = gradcheck.numeric_gradient
+
+    def spy(loss, W, h=gradcheck.H, entries=None):
+        drawn[W.size] = entries
+        return real(loss, W, h, entries)
+
+    monkeypatch.setattr(gradcheck, "numeric_gradient", spy)
+    result = gradcheck.check_gradients(params, X, y)
+    assert gradcheck.MAX_ENTRIES == 100
+    assert {name: r["checked"] for name, r in result.items()} == \
+        {"W1": 100, "b1": 100, "W2": 100, "b2": 1}
+    rng = np.random.default_rng(0)
+    assert np.array_equal(drawn[240], np.sort(rng.choice(240, 100, replace=False)))
+    assert len(set(drawn[240])) == 100  # distinct: no entry checked twice
+
+
 def test_the_check_uses_a_centred_difference_and_the_norms_relative_error():
     W = np.array([[1.0, 2.0]])
     numeric = gradcheck.numeric_gradient(lambda: float(np.sum(W**3)), W, h=1e-3)
@@ -111,14 +164,22 @@ def test_the_check_uses_a_centred_difference_and_the_norms_relative_error():
 
 
 def test_the_nudge_and_the_kink_window_are_what_the_docs_say():
-    X = np.array([[1.0, 0.0], [0.0, 2.0]])
+    X = np.array([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0]])
     params = {"W1": np.array([[2e-5], [0.0]]), "b1": np.zeros((1, 1)), "W2": np.ones((1, 1)),
               "b2": np.zeros((1, 1))}
-    # z1 = 2e-5 for the first point: within h * max|X| = 2e-5 of the kink; the second, 0
-    assert gradcheck.kinks_crossed(params, X, "relu") == 2
+    # z1 = 2e-5, 0 and -2e-5: all within h * max|X| = 2e-5 of the kink
+    assert gradcheck.kinks_crossed(params, X, "relu") == 3
     params["W1"][0, 0] = 2.1e-5
     assert gradcheck.kinks_crossed(params, X, "relu") == 1
+    params["W1"][0, 0] = -5.0  # far below the kink: ReLU's a1 is 0 there, but z1 is not near 0
+    assert gradcheck.kinks_crossed(params, X, "relu") == 1
     assert gradcheck.kinks_crossed(params, X, "tanh") == 0
+    # with every |x| below 1, the window is h itself
+    small = np.array([[0.5, 0.0]])
+    params["W1"][0, 0] = 2 * 1.5e-5  # z1 = 1.5e-5: outside h = 1e-5
+    assert gradcheck.kinks_crossed(params, small, "relu") == 0
+    params["W1"][0, 0] = 2 * 0.9e-5
+    assert gradcheck.kinks_crossed(params, small, "relu") == 1
 
 
 # ---- experiments.py: each verdict threshold, with measurements either side of it ----
@@ -137,6 +198,8 @@ def test_the_reports_thresholds_are_the_documented_numbers():
             experiments.SATURATED, experiments.DEAD_START) == (0.1, 0.99, 0.8, 0.99, -1.0)
     assert experiments.SCALINGS == {"chapter's 1/sqrt(n)": 1.0, "He's sqrt(2/n)": math.sqrt(2),
                                     "half the chapter's": 0.5, "3x the chapter's": 3.0}
+    assert (experiments.STACK_DEPTH, experiments.STACK_WIDTH) == (20, 64)  # as the README says
+    assert experiments.VANISHING_DEPTH == 10
 
 
 def test_near_chance_is_within_0_1_of_one_half():
@@ -199,9 +262,9 @@ def test_too_large_init_thresholds():
 
 
 def test_vanishing_gradient_thresholds():
-    def row(first_over_tenth, tanh_ratio):
-        sigmoid = list(np.geomspace(first_over_tenth, 1.0, 10)) + [5.0]
-        growing = list(np.geomspace(tanh_ratio, 1.0, 10)) + [5.0]
+    def row(first_over_tenth, tanh_ratio):  # layer 10's norm is 4: the ratio is a quotient
+        sigmoid = list(np.geomspace(4 * first_over_tenth, 4.0, 10)) + [5.0]
+        growing = list(np.geomspace(4 * tanh_ratio, 4.0, 10)) + [5.0]
         return {"sigmoid": sigmoid, "tanh": growing, "relu": growing}
 
     rows = {0: row(0.99e-4, 1.01e-2), 1: row(1e-4, 1e-2)}
@@ -222,20 +285,27 @@ def test_signal_variance_thresholds():
         changes = {("tanh", chapter): tanh_chapter, ("relu", chapter): relu_chapter,
                    ("relu", he): relu_he, ("tanh", half): tanh_half, ("relu", half): tanh_half,
                    ("tanh", he): 1.0, ("tanh", big): 1.0, ("relu", big): relu_big}
-        return {key: {"std": [1.0] * 19 + [change],
+        # layer 1's spread is 2, layer 2's 3: the change is layer 20's over layer 1's
+        return {key: {"std": [2.0, 3.0] + [1.0] * 17 + [2.0 * change],
                       "saturated": saturated if key == ("tanh", big) else 0.0}
                 for key, change in changes.items()}
 
     rows = {0: row(0.5, 0.99e-2, 2.0, 0.99e-3, 1.01e3, 0.501),
             1: row(0.49, 1e-2, 2.01, 1e-3, 1e3, 0.5),
-            2: row(2.01, 1e-3, 0.49, 1e-4, 1e4, 0.9)}
+            2: row(2.01, 1e-3, 0.49, 1e-4, 1e4, 0.9),
+            3: row(2.0, 1e-3, 0.5, 1e-4, 1e4, 0.9),
+            4: row(1.0, 1e-3, 0.6, 1e-4, 1e4, 0.9)}
     result = verdicts(experiments.signal_variance_report, rows)
-    assert part(result, "the chapter's scaling keeps tanh") == {0: True, 1: False, 2: False}
-    assert part(result, "ReLU needs more") == {0: True, 1: False, 2: True}
-    assert part(result, "... and He's keeps ReLU") == {0: True, 1: False, 2: False}
-    assert part(result, "too small vanishes") == {0: True, 1: False, 2: True}
-    assert part(result, "too large saturates tanh") == {0: True, 1: False, 2: True}
-    assert part(result, "... and makes ReLU explode") == {0: True, 1: False, 2: True}
+    assert part(result, "the chapter's scaling keeps tanh") == \
+        {0: True, 1: False, 2: False, 3: True, 4: True}
+    assert part(result, "ReLU needs more") == {0: True, 1: False, 2: True, 3: True, 4: True}
+    assert part(result, "... and He's keeps ReLU") == \
+        {0: True, 1: False, 2: False, 3: True, 4: True}
+    assert part(result, "too small vanishes") == {0: True, 1: False, 2: True, 3: True, 4: True}
+    assert part(result, "too large saturates tanh") == \
+        {0: True, 1: False, 2: True, 3: True, 4: True}
+    assert part(result, "... and makes ReLU explode") == \
+        {0: True, 1: False, 2: True, 3: True, 4: True}
 
 
 def test_zero_centred_thresholds():
@@ -264,6 +334,8 @@ def test_a_verdict_over_many_seeds_speaks_in_rates():
     assert experiments.verdict(many) == "holds on 6 of 10 seeds (not on 0, 3, 6, 9)"
     some = {k: k >= 6 for k in range(10)}
     assert experiments.verdict(some) == "holds on 4 of 10 seeds (not on 0, 1, 2, 3, 4, ...)"
+    five = {k: k >= 5 for k in range(10)}
+    assert experiments.verdict(five) == "holds on 5 of 10 seeds (not on 0, 1, 2, 3, 4)"
     assert experiments.verdict((True, "3 of 3")) == "holds (3 of 3)"
     assert experiments.verdict((False, "1 of 3")) == "does not hold (1 of 3)"
     assert experiments.verdict({}) == "nothing to judge"
@@ -275,3 +347,72 @@ def test_a_summary_shows_every_value_up_to_five_seeds_then_the_median_and_range(
     assert experiments.summary(range(6), "d") == "median 2.5, 0 to 5"
     assert experiments.summary(range(7), "d") == "median 3, 0 to 6"
     assert experiments.summary([0.1, 0.2, 0.3, 0.4, 0.5, 0.9], ".1f") == "median 0.3, 0.1 to 0.9"
+
+
+def test_a_row_goes_on_a_line_of_its_own_only_when_it_would_pass_80_columns():
+    def rows(values):
+        return experiments.report({"claim": "c", "verdicts": {},
+                                   "measured": [("x" * 10, values, None)]}).splitlines()
+
+    # 4 spaces, the label (10), 2 spaces, the values: exactly 80 fits, 81 does not
+    assert rows("v" * 64) == ["c", "    " + "x" * 10 + "  " + "v" * 64]
+    assert rows("v" * 65) == ["c", "    " + "x" * 10, "      " + "v" * 65]
+
+
+def table_rows(**changes):
+    """One seed's measurements for claim (g): everything solved and alive, then `changes`,
+    {activation: {key: value}}."""
+    row = {act: {"accuracy": 1.0, "solved_at": 30, "dead": 0, "dark": [], "dark_p": [],
+                 "x2_weight_negative": 4, "bias_negative": 4} for act in experiments.TABLE}
+    row["relu b1"] = {"accuracy": 1.0, "dead_start": 2, "dead": 1, "dead_gradient": 0.0}
+    row["leaky_relu b1"] = {"accuracy": 1.0, "dead_start": 2, "dead": 0, "dead_gradient": np.nan}
+    for act, values in changes.items():
+        row[act] = {**row[act], **values}
+    return row
+
+
+def test_the_activation_tables_verdicts_at_their_edges():
+    rows = {0: table_rows(relu={"accuracy": 0.99}),  # exactly 0.99 is solved
+            1: table_rows(relu={"accuracy": 0.9899, "dark": [1, 2], "dark_p": [0.5, 0.5]}),
+            2: table_rows(gelu={"accuracy": 0.5}),
+            3: table_rows(relu={"dead": 1}),
+            4: table_rows(**{"relu b1": {"dead": 0}}),
+            5: table_rows(**{"relu b1": {"dead_gradient": 1e-3}}),
+            6: table_rows(**{"leaky_relu b1": {"dead": 1}})}
+    report = experiments.activation_table_report(rows)
+    result = report["verdicts"]
+    assert part(result, "relu solves XOR") == {k: k != 1 for k in rows}
+    assert part(result, "gelu and silu solve it too") == {k: k != 2 for k in rows}
+    assert part(result, "no relu unit dies") == {k: k != 3 for k in rows}
+    assert part(result, "with biases starting at -1") == {k: k != 4 for k in rows}
+    assert part(result, "dead relu units get no gradient") == \
+        {k: k != 5 for k in rows if k != 4}
+    assert part(result, "leaky_relu avoids them") == {k: k != 6 for k in rows if k != 4}
+    assert part(result, "where relu or leaky_relu fail") == (True, "1 of 1 failures")
+    assert part(result, "leaky_relu still learns there") == (True, "7 against 7 of 7")
+    notes = " ".join(report["notes"])
+    assert "relu, seed 1 (0.990): every unit off on 90% or more of clusters (+1,+1) class 0 " \
+           "(mean p 0.500), (-1,+1) class 1 (mean p 0.500)" in notes
+    table = report["table"]
+    assert table[1].split()[:4] == ["tanh", "7", "of", "7"] and table[3].split()[1] == "6"
+
+
+def test_the_failures_notes_and_their_verdict():
+    one_class = table_rows(relu={"accuracy": 0.7, "dark": [0, 1], "dark_p": [0.4, 0.45]})
+    none_dark = table_rows(leaky_relu={"accuracy": 0.5})
+    rows = {0: one_class, 1: none_dark}
+    report = experiments.activation_table_report(rows)
+    assert part(report["verdicts"], "where relu or leaky_relu fail") == \
+        (False, "0 of 2 failures")
+    notes = report["notes"]
+    assert "clusters none;" in notes[2]  # no cluster went dark
+    many = {k: table_rows(relu={"accuracy": 0.5}) for k in range(6)}
+    assert len(experiments.activation_table_report(many)["notes"]) == 1 + 4  # four, at most
+    learns = {0: table_rows(**{"leaky_relu b1": {"accuracy": 0.99},
+                               "relu b1": {"accuracy": 0.99}}),
+              1: table_rows(**{"relu b1": {"accuracy": 0.5}, "leaky_relu b1": {"accuracy": 0.5}})}
+    assert part(experiments.activation_table_report(learns)["verdicts"],
+                "leaky_relu still learns there") == (True, "1 against 1 of 2")
+    fewer = {0: table_rows(**{"relu b1": {"accuracy": 0.99}, "leaky_relu b1": {"accuracy": 0.5}})}
+    assert part(experiments.activation_table_report(fewer)["verdicts"],
+                "leaky_relu still learns there") == (False, "0 against 1 of 1")
