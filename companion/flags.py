@@ -29,8 +29,9 @@ def add_arguments(parser):
     """Declare the picture and check flags, in the order after_training() draws them."""
     look = parser.add_argument_group("pictures and checks (the listing stays as it is above them)")
     look.add_argument("--watch", action="store_true",
-                      help="draw the decision regions as training goes: animated in a terminal, "
-                           "one plain frame per logged epoch through a pipe")
+                      help="draw the decision regions as training goes, most often early, "
+                           "where the network changes most: animated in a terminal, plain "
+                           "frames through a pipe")
     look.add_argument("--watch-seconds", type=number(float, 0, high=3600), metavar="S",
                       action=ImpliesWatch, default=SECONDS,
                       help=f"how long the animation lasts (default: {SECONDS:g}); implies --watch")

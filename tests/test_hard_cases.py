@@ -13,7 +13,6 @@ import time
 import pytest
 
 import experiments
-from companion.watch import FRAMES, frame_epochs
 from conftest import ROOT, run_in_terminal
 
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
@@ -170,22 +169,12 @@ def test_experiments_workers_end_quietly_in_the_midst_of_a_real_run():
 
 
 BACKGROUND = {  # see conftest.py
-    "sigterm watch": (lambda: run_in_terminal(
-        "nn_from_scratch.py", "--watch", "--epochs", "100000",
-        interrupt_at=f"epoch {frame_epochs(100000, FRAMES)[20]} of", signal_number=signal.SIGTERM),),
     "progress, 40 columns": (lambda: run_in_terminal(
         "nn_from_scratch.py", "--epochs", "300000", columns=40, interrupt_at=" of 300,000"),),
     "progress, dumb": (lambda: run_in_terminal(  # past the 0.5 s a progress line waits for
         "nn_from_scratch.py", "--epochs", "300000", term="dumb", interrupt_at="epoch      0",
         interrupt_after=1.2),),
 }
-
-
-def test_sigterm_during_watch_gives_the_terminal_back(background):
-    status, screen, _ = background("sigterm watch")
-    assert status == 143 and "Traceback" not in screen
-    assert screen.rindex("\x1b[?25h") > screen.rindex("\x1b[?25l")  # the cursor shown again
-    assert re.search(r"terminated at epoch \d+: loss", screen)
 
 
 def test_the_progress_line_fits_the_terminals_real_width(background):

@@ -83,9 +83,10 @@ def first_two_lines(args):
 BACKGROUND = {
     "ctrl_c": (interrupted, ["nn_from_scratch.py", "--epochs", "3000000"], 2),
     "ctrl_c experiments": (interrupted, ["experiments.py", "--seeds", "20"], 3, 0.5),
-    "ctrl_c watch": (lambda: run_in_terminal(  # Ctrl-C at a frame two thirds of the way in
-        "nn_from_scratch.py", "--watch", "--epochs", "100000",
-        interrupt_at=f"epoch {frame_epochs(100000, FRAMES)[26]} of"),),
+    **{f"{signum.name} watch": (lambda signum=signum: run_in_terminal(  # at a frame well in
+        "nn_from_scratch.py", "--watch", "--epochs", "100000", signal_number=signum,
+        interrupt_at=f"epoch {frame_epochs(100000, FRAMES)[26]} of"),)
+       for signum in (signal.SIGINT, signal.SIGTERM)},
     "progress": (lambda: run_in_terminal("nn_from_scratch.py", "--epochs", "300000",
                                          interrupt_at=" left"),),
     "short run": (lambda: run_in_terminal("nn_from_scratch.py", "--epochs", "300"),),
@@ -111,11 +112,13 @@ def test_ctrl_c_in_experiments_ends_the_workers_and_exits_130(background):
     assert re.fullmatch(r"experiments\.py: interrupted after \d+ of 260 tasks\n", err)
 
 
-def test_ctrl_c_during_watch_gives_the_terminal_back(background):
-    status, screen, _ = background("ctrl_c watch")
-    assert status == 130 and "Traceback" not in screen
+@pytest.mark.parametrize("signum, word", [(signal.SIGINT, "interrupted"),
+                                           (signal.SIGTERM, "terminated")])
+def test_a_signal_during_watch_gives_the_terminal_back(background, signum, word):
+    status, screen, _ = background(f"{signum.name} watch")
+    assert status == 128 + signum and "Traceback" not in screen
     assert screen.rindex("\x1b[?25h") > screen.rindex("\x1b[?25l")  # the cursor shown again
-    assert re.search(r"interrupted at epoch \d+: loss", screen)
+    assert re.search(rf"{word} at epoch \d+: loss", screen)
 
 
 # ---- logs flushed as they are made, messages in order ----
