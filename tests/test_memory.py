@@ -15,7 +15,8 @@ import pytest
 from companion import flags
 from conftest import ROOT
 
-BUDGET = 1.5e8
+BUDGET = 1.5e8  # the largest runs' arrays stay under 32 MiB: malloc's heap
+LARGE_BUDGET = 5e8  # without --plot, their arrays pass 32 MiB: mapped one by one
 ACTIVATIONS = list(flags.ARRAYS)
 PEAKS = """
 import json, os, re, resource, sys
@@ -51,19 +52,19 @@ def knobs(activation, hidden, plot=None, epochs=1):
                               hidden_space=False)
 
 
-def largest(activation, plot):
-    """The most hidden units the guard lets through at BUDGET."""
+def largest(activation, plot, budget=BUDGET):
+    """The most hidden units the guard lets through at budget."""
     low, high = 1, 10**7
     while low < high:
         middle = (low + high + 1) // 2
-        if flags.working_memory(knobs(activation, middle, plot)) <= BUDGET:
+        if flags.working_memory(knobs(activation, middle, plot)) <= budget:
             low = middle
         else:
             high = middle - 1
     return low
 
 
-def peaks(plot):
+def peaks(plot, budget=BUDGET):
     """{activation: (the largest hidden size allowed, the peak memory of a run of that size)}.
 
     Without --plot, where Linux lets a process reset its peak (/proc/self/clear_refs), one
@@ -71,9 +72,9 @@ def peaks(plot):
     behind only raises the next one's peak, so the check that the estimate covers it gets
     harder, not easier. With --plot (matplotlib's caches grow from run to run, which would
     swamp a small budget) and elsewhere, a fresh process per run and resource.getrusage."""
-    env = {**os.environ, "NN_MEMORY_BUDGET": str(BUDGET)}
+    env = {**os.environ, "NN_MEMORY_BUDGET": str(budget)}
     with tempfile.TemporaryDirectory() as folder:
-        runs = {a: ["--hidden", str(largest(a, plot)), "--epochs", "1", "--activation", a]
+        runs = {a: ["--hidden", str(largest(a, plot, budget)), "--epochs", "1", "--activation", a]
                 + (["--plot", os.path.join(folder, f"{a}.png")] if plot else [])
                 for a in ACTIVATIONS}  # one epoch: the peak is its forward and backward pass
         if CAN_RESET and not plot:  # matplotlib's caches grow run by run: fresh ones for it
@@ -92,7 +93,8 @@ def peaks(plot):
     return {a: (int(argv[1]), m) for (a, argv), m in zip(runs.items(), measured)}
 
 
-BACKGROUND = {f"peaks {plot}": (peaks, plot) for plot in (False, True)}  # see conftest.py
+BACKGROUND = {"peaks False": (peaks, False), "peaks True": (peaks, True),  # see conftest.py
+              "peaks large": (peaks, False, LARGE_BUDGET)}
 
 
 @pytest.mark.parametrize("plot", [False, True], ids=["training", "--plot"])
@@ -102,6 +104,14 @@ def test_the_estimate_covers_the_measured_peak_within_2x(background, activation,
         pytest.importorskip("matplotlib")
     hidden, measured = background(f"peaks {plot}")[activation]
     estimate = flags.working_memory(knobs(activation, hidden, "x.png" if plot else None))
+    assert measured <= estimate <= 2 * measured, (hidden, measured / 1e6, estimate / 1e6)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_the_estimate_covers_a_large_runs_peak_within_2x(background, activation):
+    hidden, measured = background("peaks large")[activation]
+    assert 8 * 400 * hidden >= flags.MAPPED  # large arrays, as at the real 2 GB budget
+    estimate = flags.working_memory(knobs(activation, hidden))
     assert measured <= estimate <= 2 * measured, (hidden, measured / 1e6, estimate / 1e6)
 
 

@@ -126,9 +126,12 @@ def test_solved_means_the_same_everywhere():
 def test_the_size_and_bounds_items_quote_the_codes_numbers():
     from companion import flags
     size = " ".join(README.split("- **Size:**")[1].split("- **Bounds:**")[0].split())
-    train = sorted(t for t, _ in flags.ARRAYS.values())
+    small = sorted(t for t, _, _ in flags.ARRAYS.values())
+    large = sorted(t for _, t, _ in flags.ARRAYS.values())
     for quoted in [f"Python and NumPy ({flags.BASE / 1e6:.0f} MB; {flags.PLOT_BASE / 1e6:.0f} MB",
-                   f"training ({train[0]:g} to {train[-1]:g} arrays",
+                   f"Training holds {large[0]:g} to {large[-1]:g} arrays",
+                   f"when its arrays are over {flags.MAPPED // 2**20} MiB",
+                   f"a run peaks at {small[0]:g} to {small[-1]:g}",
                    f"{flags.CURVE_EPOCH} bytes an epoch for `--curve`, "
                    f"{flags.CURVE_EPOCH + flags.PLOT_EPOCH} with `--plot`",
                    f"({experiments.PROCESS_MEMORY / 1e6:.0f} MB a process, "
@@ -136,9 +139,9 @@ def test_the_size_and_bounds_items_quote_the_codes_numbers():
                    f"at most {experiments.most_workers() // (__import__('os').cpu_count() or 1)} "
                    "workers per core"]:
         assert quoted in size, quoted
-    knobs = nn_from_scratch.parse_args(["--hidden", "100000"])
+    knobs = nn_from_scratch.parse_args(["--hidden", "200000"])
     need = flags.size(flags.working_memory(knobs), up=True)
-    assert f'`--hidden 100000` is refused at once ("needs about {need} of memory; the budget is ' \
+    assert f'`--hidden 200000` is refused at once ("needs about {need} of memory; the budget is ' \
            f'{flags.size(2e9, up=False)}"' in size
     bounds = " ".join(README.split("- **Bounds:**")[1].split("- **")[0].split())
     assert f"`--epochs` at most 10^{len(str(nn_from_scratch.MOST_EPOCHS)) - 1}" in bounds
