@@ -157,7 +157,7 @@ def test_experiments_workers_never_print_whatever_ends_the_run(tmp_path, signum,
 
 
 def test_experiments_workers_end_quietly_in_the_midst_of_a_real_run():
-    for delay in (1.0,):
+    for delay in (0.6,):
         process = subprocess.Popen([sys.executable, "experiments.py", "--seeds", "4"],
                                    cwd=ROOT, env=ENV, text=True, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, start_new_session=True)
