@@ -55,7 +55,15 @@ class Stop(KeyboardInterrupt):
 
 
 def stopped(signum, frame):
+    """The first signal ends the run; any that follow (a second Ctrl-C) are ignored, so that
+    nothing interrupts the way out: the terminal given back, the one line printed."""
+    for each in SIGNALS:  # a function, not SIG_IGN: CPython raises "ignored due to race
+        signal.signal(each, ignored)  # condition" for a signal still pending when SIG_IGN is set
     raise Stop(signum)
+
+
+def ignored(signum, frame):
+    pass
 
 
 def stopped_while_loading(signum, frame):

@@ -189,6 +189,23 @@ def test_a_dumb_terminal_gets_no_escape_codes_from_the_progress_line(background)
     assert status == 130 and "\x1b" not in screen and "\r" not in screen.replace("\r\n", "")
 
 
+def test_a_second_signal_while_the_first_is_handled_changes_nothing():
+    process = subprocess.Popen([sys.executable, "nn_from_scratch.py", "--epochs", "1000000000"],
+                               cwd=ROOT, env=ENV, text=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    process.stdout.readline()
+    process.stdout.readline()
+    time.sleep(0.3)  # training under way
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGINT, signal.SIGHUP):
+        os.kill(process.pid, signum)
+    _, err = process.communicate(timeout=60)
+    # arriving together, Python takes them in the order of their numbers: SIGHUP's is first
+    words = {129: "hung up", 130: "interrupted", 143: "terminated"}
+    assert process.returncode in words
+    assert re.fullmatch(rf"nn_from_scratch\.py: {words[process.returncode]} at epoch \d+: .*\n",
+                        err), err
+
+
 # ---- what the numbers can't hold, said as a bad argument ----
 
 @pytest.mark.parametrize("argv, named", [(["--noise", "1e308"], "--noise"),
