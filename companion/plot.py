@@ -34,9 +34,10 @@ def check_can_save(path):
     shown = shortened(path)
     folder = os.path.dirname(path) or "."
     try:
-        if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
-            raise Refused(f"--plot {shown}: not a regular file")
-        os.close(os.open(path, os.O_WRONLY | os.O_APPEND)) if os.path.exists(path) else None
+        if os.path.exists(path):
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise Refused(f"--plot {shown}: not a regular file")
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND))  # an old figure we may replace
         handle, trial = tempfile.mkstemp(dir=folder, prefix=".plot-check-")
         os.close(handle)
         os.remove(trial)

@@ -33,6 +33,20 @@ def frame_epochs(epochs, frames):
     return sorted(set(at.tolist()) | {0, epochs - 1})
 
 
+def fit(width, height, logged):
+    """The map's (columns, rows) for a live frame on a terminal of width x height, below which
+    the log's `logged` lines stand; or, where even the smallest map won't fit, why not. Room is
+    kept for the header, the map's edges and x labels, the log and the prompt: moving the
+    cursor up past the top of the screen would scramble the picture."""
+    cols = min(MAP[0], width - BESIDE_MAP - 1)
+    rows = min(MAP[1], height - 5 - logged)
+    if cols < SMALLEST_MAP[0] or rows < SMALLEST_MAP[1]:
+        least = (SMALLEST_MAP[0] + BESIDE_MAP + 1, SMALLEST_MAP[1] + 5 + logged)
+        return (f"terminal is too small to animate in (it takes {least[0]}x{least[1]}): "
+                "plain frames instead")
+    return cols, rows
+
+
 class Watch:
     """--watch: the decision regions as training goes.
 
@@ -52,26 +66,17 @@ class Watch:
         self.params, self.X, self.y, self.activation = params, X, y, activation
         self.stream = stream or sys.stdout
         self.epochs, self.clock, self.sleep = epochs, clock, sleep
-        self.why_plain = None
-        self.live = animates(self.stream)
-        if not self.live and self.stream.isatty():
-            self.why_plain = "--watch: this terminal (TERM=dumb or unset) takes no escape codes"
         width, height = size or shutil.get_terminal_size()
-        self.width = min(width, WIDTH) if self.live else WIDTH
+        self.live, self.why_plain = animates(self.stream), None
+        self.cols, self.rows, self.width = MAP[0], 16, WIDTH  # plain frames
         if self.live:
-            # Room for the header, the map's edges and x labels, the log and the prompt; moving
-            # the cursor up past the top of the screen would scramble the picture.
-            self.cols = min(MAP[0], self.width - BESIDE_MAP - 1)
-            self.rows = min(MAP[1], height - 5 - len(log_epochs(epochs)))
-            if self.cols < SMALLEST_MAP[0] or self.rows < SMALLEST_MAP[1]:
-                self.live = False
-                least = (SMALLEST_MAP[0] + BESIDE_MAP + 1,
-                         SMALLEST_MAP[1] + 5 + len(log_epochs(epochs)))
-                self.why_plain = (f"--watch: a {width}x{height} terminal is too small to animate "
-                                  f"in (it takes {least[0]}x{least[1]}): plain frames instead")
-        if not self.live:
-            self.cols, self.rows = MAP[0], 16
-            self.width = WIDTH
+            fits = fit(min(width, WIDTH), height, len(log_epochs(epochs)))
+            if isinstance(fits, str):
+                self.live, self.why_plain = False, f"--watch: a {width}x{height} {fits}"
+            else:
+                (self.cols, self.rows), self.width = fits, min(width, WIDTH)
+        elif self.stream.isatty():
+            self.why_plain = "--watch: this terminal (TERM=dumb or unset) takes no escape codes"
         self.frames = set(frame_epochs(epochs, FRAMES if self.live else PLAIN_FRAMES))
         self.pause = seconds / len(self.frames) if self.live else 0.0
         self.logged, self.height, self.due = [], 0, clock()
