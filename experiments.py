@@ -683,7 +683,7 @@ PROCESS_MEMORY = 55e6  # a process with NumPy and this module: measured, a worke
 PER_SEED = 100e3       # what the parent keeps of a seed (networks, measurements): measured 90 kB
 
 
-def working_memory(seeds, workers):
+def report_memory(seeds, workers):
     """The bytes a report will need at its peak: the parent and its workers, and what the
     parent keeps of every seed until the report is written."""
     return PROCESS_MEMORY * (workers + 1) + PER_SEED * seeds
@@ -696,7 +696,7 @@ def most_workers():
 
 # ---- the report ----
 
-def verdict(held):
+def seeds_verdict(held):
     """'holds on all 5 seeds', 'holds on 3 of 5 seeds (not 1, 4)', 'holds on none of ...'."""
     if isinstance(held, tuple):  # one verdict on all the seeds at once
         ok, why = held
@@ -740,7 +740,7 @@ def report(result):
         else:  # too wide beside the others: the values go on a line of their own
             lines += [f"    {label}", f"      {values}"]
     lines += [wrap(note, indent="      ", first="    ") for note in result.get("notes", [])]
-    lines += [wrap(f"- {part}: {verdict(held)}", indent="      ", first="    ")
+    lines += [wrap(f"- {part}: {seeds_verdict(held)}", indent="      ", first="    ")
               for part, held in result["verdicts"].items()]
     return "\n".join(lines)
 
@@ -756,7 +756,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     seeds = list(range(args.seeds))
     workers = min(args.workers or os.cpu_count() or 1, len(seeds))
-    need, budget = working_memory(len(seeds), workers if workers > 1 else 0), memory_budget()
+    need, budget = report_memory(len(seeds), workers if workers > 1 else 0), memory_budget()
     if need > budget:
         fail(f"experiments.py: the report needs about {size(need, up=True)} of memory, the "
              f"budget {size(budget, up=False)}")

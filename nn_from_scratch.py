@@ -33,7 +33,14 @@ load the pictures, the figure and the gradient check only when a flag asks for t
 
 # companion.cli first: run as a program, Ctrl-C while NumPy loads already ends with one line
 from companion.cli import ArgumentParser, Refused, choice, command, fail, number, plain
-import numpy as np  # noqa: E402, I001
+import sys  # noqa: E402, I001
+
+# Run as a program, this file is the module __main__; companion/'s modules import it by its name.
+# Under that name they get this very module, not a second copy loaded from the file again.
+if __name__ == "__main__":
+    sys.modules.setdefault("nn_from_scratch", sys.modules[__name__])
+
+import numpy as np  # noqa: E402
 
 from companion import flags  # noqa: E402
 
@@ -171,8 +178,11 @@ class Diverged(ArithmeticError):
     """Training produced a number float64 cannot hold; `epoch` says when."""
 
     def __init__(self, epoch, what):
-        super().__init__(f"at epoch {epoch}: {what}")
+        super().__init__(epoch, what)  # the args, so that it pickles (from a worker process)
         self.epoch, self.what = epoch, what
+
+    def __str__(self):
+        return f"at epoch {self.epoch}: {self.what}"
 
 
 def log_epochs(epochs):
@@ -194,7 +204,7 @@ def train(params, X, y, activation="tanh", lr=0.5, epochs=2000, on_log=None, on_
             for epoch in range(epochs):
                 z1, a1, z2, p = forward(params, X, activation)
                 if epoch in shown:
-                    log.append((epoch, bce_loss(p, y), accuracy(p, y)))
+                    log.append((epoch, float(bce_loss(p, y)), float(accuracy(p, y))))
                     if on_log:
                         on_log(*log[-1])
                 if on_epoch:
@@ -249,7 +259,9 @@ def run(args):
     def score(p):
         return bce_loss(p, y), accuracy(p, y)
 
-    with flags.Extras(args, X, y, params, score) as extras:  # --shapes, --gradcheck print here
+    extras = flags.Extras(args, X, y, params, score)
+    extras.before_training(params)  # --shapes, --by-hand, --gradcheck print here
+    with extras:
 
         def show(epoch, loss, acc):
             extras.log(f"epoch {epoch:{width}d}  loss {loss:.4f}  train-acc {acc:.3f}")

@@ -3,8 +3,9 @@
     add_arguments(parser)   the flags, in the parser's "pictures and checks" group
     refuse_early(args)      a run too big for memory, or a --plot that can't be saved: refused
     Extras(args, ...)       what the flags add, at three points of the chapter's run: before
-                            training (entering it), at each log line and epoch (log, on_epoch),
-                            and after the sanity check (after_training)
+                            training (before_training), at each log line and epoch (log,
+                            on_epoch), and after the sanity check (after_training); as a
+                            context manager, around the training
 
 With no flags, the run only gets its log lines printed, a progress line on stderr when stderr is
 a terminal and the run is long, and Ctrl-C's one line saying where training stopped. This module
@@ -94,7 +95,7 @@ CURVE_EPOCH, PLOT_EPOCH = 17, 175  # bytes an epoch: the curve's two floats; and
 # (measured: 16 and 157)
 
 
-def working_memory(args, points=400):
+def run_memory(args, points=400):
     """The bytes a run will need at its peak, estimated before anything is allocated: Python
     and NumPy (and matplotlib), then the larger of training and the largest picture (training's
     arrays are gone when the pictures are drawn), and the curve's and figure's cost an epoch."""
@@ -118,7 +119,7 @@ def size(nbytes, up):
 def refuse_early(args):
     """Raise Refused, before anything is allocated or trained, for a run that would not fit in
     memory or whose --plot could not be saved."""
-    need, budget = working_memory(args), memory_budget()
+    need, budget = run_memory(args), memory_budget()
     if need > budget:
         raise Refused(f"this run needs about {size(need, up=True)} of memory; the budget is "
                       f"{size(budget, up=False)}")
@@ -139,14 +140,6 @@ class Extras:
         if args.hidden_space or args.plot:  # the before-and-after pictures need the start
             self.start = {name: W.copy() for name, W in params.items()}
         self.wrong = []  # arrays whose gradient the check found wrong
-        if args.shapes:
-            from companion.pictures import shapes_table
-            print(shapes_table(params, X, y, args.activation))
-        if args.by_hand:
-            from companion.by_hand import listing
-            print(listing(params, args.activation, args.lr))
-        if args.gradcheck:
-            self.wrong += self.gradcheck(params, "at the starting weights")
         self.watch = self.curve = None
         if args.watch:
             from companion.watch import Watch
@@ -158,6 +151,18 @@ class Extras:
         self.progress = Progress(args.epochs, "epoch")
         self.progress.active &= not (self.watch and self.watch.live)
         self.seers = [s.see for s in (self.watch, self.curve) if s]
+
+    def before_training(self, params):
+        """What the flags print before training: --shapes, --by-hand, the first --gradcheck."""
+        args, X, y = self.args, self.X, self.y
+        if args.shapes:
+            from companion.pictures import shapes_table
+            print(shapes_table(params, X, y, args.activation))
+        if args.by_hand:
+            from companion.by_hand import listing
+            print(listing(params, args.activation, args.lr))
+        if args.gradcheck:
+            self.wrong += self.gradcheck(params, "at the starting weights")
 
     def __enter__(self):
         if self.watch:
@@ -210,8 +215,8 @@ class Extras:
         if args.curve:
             print(self.curve.plot())
         if args.hidden_space:
-            print(pictures.hidden_space(self.start, X, y, args.activation, "before training"))
-            print(pictures.hidden_space(params, X, y, args.activation, "after training"))
+            print(pictures.hidden_space_map(self.start, X, y, args.activation, "before training"))
+            print(pictures.hidden_space_map(params, X, y, args.activation, "after training"))
         if args.gradcheck:
             self.wrong += self.gradcheck(params, "after training")
         if args.plot:

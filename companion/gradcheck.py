@@ -94,7 +94,7 @@ def kinks_crossed(params, X, activation, h=H):
     return int(np.sum(np.abs(z1) <= h * max(1.0, np.abs(X).max())))
 
 
-def verdict(check, kinks=0):
+def gradient_verdict(check, kinks=0):
     """right, suspicious or WRONG, by the CS231n bands of the relative error. A difference
     within rounding noise counts as right: near a minimum, where the gradient itself is that
     small, the relative error means nothing."""
@@ -111,7 +111,7 @@ def table(checks, activation, when, kinks=0):
              "  array  checked  largest |dL/dw|  relative error  verdict"]
     wrong = []
     for name, check in checks.items():
-        said = verdict(check, kinks)
+        said = gradient_verdict(check, kinks)
         lines.append(f"  {name:<5}  {check['checked']:>7}  {check['largest']:>15.1e}  "
                      f"{check['error']:>14.1e}  {said}")
         if said == "WRONG":

@@ -66,8 +66,8 @@ def draw_points(canvas, points, y, right, lo, hi):
     return canvas
 
 
-POINTS_LEGEND = "points: o class 0, x class 1; O and X are the ones it gets wrong"
-REGIONS_LEGEND = "decision regions: '.' where the network says class 1, blank for class 0;"
+POINTS_MARKS = "points: o class 0, x class 1; O and X are the ones it gets wrong"
+REGIONS_MARKS = "decision regions: '.' where the network says class 1, blank for class 0;"
 
 
 # ---- the decision regions, the hidden units, the shapes ----
@@ -78,7 +78,7 @@ def boundary_map(params, X, y, activation="tanh", cols=64, rows=24, legend=True)
     says_1 = predict(params, grid(lo, hi, cols, rows), activation).reshape(rows, cols) > 0.5
     right = (predict(params, X, activation)[:, 0] > 0.5) == (y[:, 0] == 1)
     canvas = draw_points(np.where(says_1, ".", " "), X, y, right, lo, hi)
-    head = [REGIONS_LEGEND, "training " + POINTS_LEGEND] if legend else []
+    head = [REGIONS_MARKS, "training " + POINTS_MARKS] if legend else []
     return "\n".join(head + framed(canvas, lo, hi))
 
 
@@ -275,7 +275,7 @@ def separable_share(params, X, y, activation="tanh"):
     return hidden_view(params, X, y, activation)[2].mean()
 
 
-def hidden_space(params, X, y, activation="tanh", title="", cols=64, rows=16):
+def hidden_space_map(params, X, y, activation="tanh", title="", cols=64, rows=16):
     """The training points in the hidden layer's coordinates, with the boundary z2 = 0 as '|'."""
     u, v, right, one_unit = hidden_view(params, X, y, activation)
     if one_unit:

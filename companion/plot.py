@@ -81,7 +81,7 @@ def figure(start, params, X, y, activation, curve):
     regions(fig.add_subplot(outer[0:2, 0:2]), params, X, y, activation)
     loss_curve(fig.add_subplot(outer[0, 2:4]), curve)
     for k, (title, weights) in enumerate([("before training", start), ("after training", params)]):
-        hidden_space(fig.add_subplot(outer[1, 2 + k]), weights, X, y, activation, title)
+        hidden_space_panel(fig.add_subplot(outer[1, 2 + k]), weights, X, y, activation, title)
     units = shown_units(params)
     row = outer[2, :].subgridspec(1, SLOTS + 1, width_ratios=[1] * SLOTS + [0.12])
     first = (SLOTS - len(units)) // 2  # fewer maps than slots: the same size, centred
@@ -91,7 +91,7 @@ def figure(start, params, X, y, activation, curve):
     for k, unit in enumerate(units):
         image = unit_map(fig.add_subplot(row[0, first + k]), a1[:, k], extent, top, unit,
                          params["W2"][unit, 0], first=k == 0)
-    fig.colorbar(image, cax=fig.add_subplot(row[0, SLOTS]), label=UNITS_LEGEND)
+    fig.colorbar(image, cax=fig.add_subplot(row[0, SLOTS]), label=UNITS_COLOURS)
     which = (f"the {len(units)} hidden units with the largest |w2| (of {hidden})"
              if len(units) < hidden else "each hidden unit")
     fig.suptitle(f"2-{hidden}-1 network, {activation} hidden layer, after {curve.epochs} epochs"
@@ -103,8 +103,8 @@ def figure(start, params, X, y, activation, curve):
 SLOTS = 8  # hidden units drawn in the bottom row, at most
 UNIT_CELLS = 60  # each unit's map: UNIT_CELLS x UNIT_CELLS values
 REGIONS_CMAP, UNITS_CMAP = "RdBu_r", "PuOr_r"  # low to high: blue to red, purple to orange
-REGIONS_LEGEND = "P(class 1): red says class 1, blue class 0"
-UNITS_LEGEND = "a1: orange > 0, purple < 0"
+REGIONS_COLOURS = "P(class 1): red says class 1, blue class 0"
+UNITS_COLOURS = "a1: orange > 0, purple < 0"
 
 
 def shown_units(params):
@@ -141,7 +141,7 @@ def regions(ax, params, X, y, activation):
                       aspect="auto")
     ax.contour(p, levels=[0.5], extent=extent, origin="upper", colors="k", linewidths=1)
     scatter(ax, X, y)
-    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=REGIONS_LEGEND)
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=REGIONS_COLOURS)
     ax.set(title="decision regions (the line: P = 0.5)", xlabel="x1", ylabel="x2")
     ax.legend(loc="upper right", fontsize=8)
 
@@ -161,7 +161,7 @@ def loss_curve(ax, curve):
     ax.legend(handles=ax.get_lines() + right.get_lines(), loc="center right", fontsize=8)
 
 
-def hidden_space(ax, params, X, y, activation, title):
+def hidden_space_panel(ax, params, X, y, activation, title):
     u, v, right, one_unit = hidden_view(params, X, y, activation)
     scatter(ax, np.column_stack([u, v]), y)
     ax.axvline(0, color="k", linewidth=1)

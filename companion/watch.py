@@ -16,7 +16,7 @@ import numpy as np
 
 from companion.cli import WIDTH, animates
 from companion.flags import SECONDS
-from companion.pictures import POINTS_LEGEND, REGIONS_LEGEND, boundary_map
+from companion.pictures import POINTS_MARKS, REGIONS_MARKS, boundary_map
 from nn_from_scratch import accuracy, bce_loss, log_epochs
 
 FRAMES = 40         # frames of the animation, at most (early epochs that round alike are one)
@@ -84,7 +84,7 @@ class Watch:
     def open(self):
         if self.why_plain:
             print(self.why_plain, file=self.stream)
-        for legend in (REGIONS_LEGEND, "training " + POINTS_LEGEND):
+        for legend in (REGIONS_MARKS, "training " + POINTS_MARKS):
             print(textwrap.fill(legend, self.width, subsequent_indent="  "), file=self.stream)
         if self.live:
             self.stream.write("\033[?25l")  # hide the cursor while frames are drawn

@@ -39,7 +39,7 @@ TARGETS = {
                        "hidden_layer_solves_xor_report", "constant_init_report",
                        "large_init_report", "vanishing_gradient_report", "activation_table_report",
                        "signal_variance_report", "bending_report", "zero_centred_report",
-                       "verdict", "summary", "report", "<constants>"},
+                       "seeds_verdict", "summary", "report", "<constants>"},
 }
 QUICK = ["tests/test_numbers.py", "tests/test_network.py", "tests/test_gradients.py",
          "tests/test_golden.py", "tests/test_by_hand.py", "tests/test_layout.py",

@@ -15,7 +15,7 @@ import pytest
 
 import experiments
 from experiments import (CLAIMS, Seed, deep_backward, deep_forward, deep_init, measure_all, report,
-                         verdict)
+                         seeds_verdict)
 from conftest import ROOT
 from companion.gradcheck import numeric_gradient, relative_error
 from nn_from_scratch import CENTRES, bce_loss
@@ -154,12 +154,12 @@ def test_every_per_seed_verdict_covers_every_seed(results):
 
 
 def test_verdict_speaks_in_rates():
-    assert verdict({0: True, 1: True}) == "holds on all 2 seeds"
-    assert verdict({0: False, 1: False}) == "holds on none of the 2 seeds"
-    assert verdict({0: True, 1: False, 2: True}) == "holds on 2 of 3 seeds (not on 1)"
+    assert seeds_verdict({0: True, 1: True}) == "holds on all 2 seeds"
+    assert seeds_verdict({0: False, 1: False}) == "holds on none of the 2 seeds"
+    assert seeds_verdict({0: True, 1: False, 2: True}) == "holds on 2 of 3 seeds (not on 1)"
     many = {s: s % 10 != 3 for s in range(100)}
-    assert verdict(many) == "holds on 90 of 100 seeds (not on 3, 13, 23, 33, 43, ...)"
-    assert verdict((True, "5 of 5")) == "holds (5 of 5)"
+    assert seeds_verdict(many) == "holds on 90 of 100 seeds (not on 3, 13, 23, 33, 43, ...)"
+    assert seeds_verdict((True, "5 of 5")) == "holds (5 of 5)"
 
 
 def test_report_shows_claim_measurements_and_verdicts_within_80_columns(results):

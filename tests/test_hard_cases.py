@@ -244,8 +244,8 @@ def test_experiments_caps_its_workers_at_four_per_core():
 
 
 def test_experiments_estimates_its_memory_and_refuses_a_report_too_big(monkeypatch, capsys):
-    assert experiments.working_memory(100, 2) == 3 * experiments.PROCESS_MEMORY + 100 * 100e3
-    monkeypatch.setenv("NN_MEMORY_BUDGET", str(experiments.working_memory(50, 2) - 1))
+    assert experiments.report_memory(100, 2) == 3 * experiments.PROCESS_MEMORY + 100 * 100e3
+    monkeypatch.setenv("NN_MEMORY_BUDGET", str(experiments.report_memory(50, 2) - 1))
     assert experiments.main(["--seeds", "50", "--workers", "2"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and re.fullmatch(r"experiments\.py: the report needs about 170\.0 MB of "

@@ -57,7 +57,7 @@ def largest(activation, plot, budget=BUDGET):
     low, high = 1, 10**7
     while low < high:
         middle = (low + high + 1) // 2
-        if flags.working_memory(knobs(activation, middle, plot)) <= budget:
+        if flags.run_memory(knobs(activation, middle, plot)) <= budget:
             low = middle
         else:
             high = middle - 1
@@ -103,7 +103,7 @@ def test_the_estimate_covers_the_measured_peak_within_2x(background, activation,
     if plot:
         pytest.importorskip("matplotlib")
     hidden, measured = background(f"peaks {plot}")[activation]
-    estimate = flags.working_memory(knobs(activation, hidden, "x.png" if plot else None))
+    estimate = flags.run_memory(knobs(activation, hidden, "x.png" if plot else None))
     assert measured <= estimate <= 2 * measured, (hidden, measured / 1e6, estimate / 1e6)
 
 
@@ -111,7 +111,7 @@ def test_the_estimate_covers_the_measured_peak_within_2x(background, activation,
 def test_the_estimate_covers_a_large_runs_peak_within_2x(background, activation):
     hidden, measured = background("peaks large")[activation]
     assert 8 * 400 * hidden >= flags.MAPPED  # large arrays, as at the real 2 GB budget
-    estimate = flags.working_memory(knobs(activation, hidden))
+    estimate = flags.run_memory(knobs(activation, hidden))
     assert measured <= estimate <= 2 * measured, (hidden, measured / 1e6, estimate / 1e6)
 
 

@@ -90,7 +90,7 @@ def check(error, difference=1.0, noise=0.0):
 
 def test_the_gradient_checks_bands_are_the_cs231n_notes():
     assert (gradcheck.RIGHT, gradcheck.WRONG, gradcheck.H) == (1e-7, 1e-4, 1e-5)
-    verdict = gradcheck.verdict
+    verdict = gradcheck.gradient_verdict
     assert verdict(check(0.99e-7)) == "right"
     assert verdict(check(1.01e-7)) == "suspicious"
     assert verdict(check(1e-4)) == "suspicious"
@@ -103,7 +103,7 @@ def test_the_gradient_checks_bands_are_the_cs231n_notes():
 
 
 def test_the_bands_edges_belong_where_the_notes_put_them():
-    verdict = gradcheck.verdict
+    verdict = gradcheck.gradient_verdict
     assert verdict(check(1e-7)) == "suspicious"  # "below 1e-7" is right; 1e-7 itself is not
     assert verdict(check(1e-7, difference=1e-9, noise=1e-9)) == "right: within rounding noise"
     assert gradcheck.table({"W1": {"error": 1e-5, "checked": 4, "largest": 1.0,
@@ -326,19 +326,19 @@ def test_zero_centred_thresholds():
 
 
 def test_a_verdict_over_many_seeds_speaks_in_rates():
-    assert experiments.verdict({0: True, 1: True}) == "holds on all 2 seeds"
-    assert experiments.verdict({0: True}) == "holds on the 1 seed"
-    assert experiments.verdict({0: False}) == "does not hold on the 1 seed"
-    assert experiments.verdict({0: False, 1: False}) == "holds on none of the 2 seeds"
+    assert experiments.seeds_verdict({0: True, 1: True}) == "holds on all 2 seeds"
+    assert experiments.seeds_verdict({0: True}) == "holds on the 1 seed"
+    assert experiments.seeds_verdict({0: False}) == "does not hold on the 1 seed"
+    assert experiments.seeds_verdict({0: False, 1: False}) == "holds on none of the 2 seeds"
     many = {k: k % 3 != 0 for k in range(10)}
-    assert experiments.verdict(many) == "holds on 6 of 10 seeds (not on 0, 3, 6, 9)"
+    assert experiments.seeds_verdict(many) == "holds on 6 of 10 seeds (not on 0, 3, 6, 9)"
     some = {k: k >= 6 for k in range(10)}
-    assert experiments.verdict(some) == "holds on 4 of 10 seeds (not on 0, 1, 2, 3, 4, ...)"
+    assert experiments.seeds_verdict(some) == "holds on 4 of 10 seeds (not on 0, 1, 2, 3, 4, ...)"
     five = {k: k >= 5 for k in range(10)}
-    assert experiments.verdict(five) == "holds on 5 of 10 seeds (not on 0, 1, 2, 3, 4)"
-    assert experiments.verdict((True, "3 of 3")) == "holds (3 of 3)"
-    assert experiments.verdict((False, "1 of 3")) == "does not hold (1 of 3)"
-    assert experiments.verdict({}) == "nothing to judge"
+    assert experiments.seeds_verdict(five) == "holds on 5 of 10 seeds (not on 0, 1, 2, 3, 4)"
+    assert experiments.seeds_verdict((True, "3 of 3")) == "holds (3 of 3)"
+    assert experiments.seeds_verdict((False, "1 of 3")) == "does not hold (1 of 3)"
+    assert experiments.seeds_verdict({}) == "nothing to judge"
 
 
 def test_a_summary_shows_every_value_up_to_five_seeds_then_the_median_and_range():

@@ -140,7 +140,7 @@ def test_the_size_and_bounds_items_quote_the_codes_numbers():
                    "workers per core"]:
         assert quoted in size, quoted
     knobs = nn_from_scratch.parse_args(["--hidden", "200000"])
-    need = flags.size(flags.working_memory(knobs), up=True)
+    need = flags.size(flags.run_memory(knobs), up=True)
     assert f'`--hidden 200000` is refused at once ("needs about {need} of memory; the budget is ' \
            f'{flags.size(2e9, up=False)}"' in size
     bounds = " ".join(README.split("- **Bounds:**")[1].split("- **")[0].split())
