@@ -80,7 +80,7 @@ def xor(rng, noise, points):
 
 GENERATED = {"xor": xor, "circles": circles, "moons": moons, "spiral": spiral}
 
-TEST_STREAM = 1  # held-out points come from default_rng((seed, TEST_STREAM)): a stream of their own
+TEST_STREAM = 1  # held-out points: default_rng((seed, TEST_STREAM)), a stream of their own
 
 
 def make_data(name="xor", seed=0, noise=0.35, points=400):
