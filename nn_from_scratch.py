@@ -82,7 +82,7 @@ def other_activation(name):
 
 # ---- initialisation ----
 
-INITS = ("xavier", "he", "zeros", "constant", "large")
+INITS = ("xavier", "glorot", "he", "zeros", "constant", "large")
 LARGE_INIT_STD = 10.0  # --init large: N(0, 10^2) weights, deliberately far too big
 CONSTANT_INIT = 0.5    # --init constant: every weight 0.5, so every hidden unit starts the same
 
@@ -91,7 +91,9 @@ def init_weights(rng, n_in, n_out, init="xavier"):
     """An (n_in, n_out) weight matrix.
 
     xavier: N(0, 1) / sqrt(n_in), the chapter's: each unit's weighted sum then has about the variance
-    of one input, however many inputs it has. (The chapter says "Xavier/He"; this is Xavier's.)
+    of one input, however many inputs it has. The chapter calls it "Xavier/He"; the formula is
+    LeCun's scaling. It keeps the name the chapter gives it.
+    glorot: N(0, 1) * sqrt(2 / (n_in + n_out)), Glorot and Bengio's ("Xavier") normal scaling.
     he: N(0, 1) * sqrt(2 / n_in), He's, for ReLU, which zeroes half of its inputs' variance.
     zeros, constant: every unit the same. large: N(0, 10^2).
     """
@@ -100,6 +102,8 @@ def init_weights(rng, n_in, n_out, init="xavier"):
     W = rng.standard_normal((n_in, n_out))
     if init == "xavier":
         return W / np.sqrt(n_in)
+    if init == "glorot":
+        return W * np.sqrt(2 / (n_in + n_out))
     return W * (np.sqrt(2 / n_in) if init == "he" else LARGE_INIT_STD)
 
 
@@ -232,9 +236,11 @@ def parse_args(argv=None):
          help="the hidden layer's activation: " + ", ".join(ACTIVATION_NAMES) + "; gelu is its "
               "tanh form, identity no non-linearity at all (default: tanh)")
     knob("--init", type=choice(INITS), default="xavier", metavar="NAME",
-         help="initial weights: xavier = N(0,1)/sqrt(n_in), the chapter's; he = "
-              f"N(0,1)*sqrt(2/n_in); zeros; constant = every weight {CONSTANT_INIT}; large = "
-              f"N(0, {LARGE_INIT_STD:g}^2), unscaled, far too big (default: xavier)")
+         help="initial weights: xavier = N(0,1)/sqrt(n_in), the chapter's (it says "
+              "Xavier/He; the formula is LeCun's); glorot = N(0,1)*sqrt(2/(n_in+n_out)), "
+              "Glorot and Bengio's; he = N(0,1)*sqrt(2/n_in); zeros; constant = every weight "
+              f"{CONSTANT_INIT}; large = N(0, {LARGE_INIT_STD:g}^2), unscaled, far too big "
+              "(default: xavier)")
     knob("--lr", type=number(float, 0, strict=True), default=0.5, metavar="X",
          help="learning rate (default: 0.5)")
     knob("--epochs", type=number(int, 1, high=MOST_EPOCHS), default=2000, metavar="N",
@@ -266,12 +272,13 @@ def run(args):
         def show(epoch, loss, acc):
             extras.log(f"epoch {epoch:{width}d}  loss {loss:.4f}  train-acc {acc:.3f}")
 
-        train(params, X, y, args.activation, args.lr, args.epochs, show, extras.on_epoch)
+        log = train(params, X, y, args.activation, args.lr, args.epochs, show, extras.on_epoch)
 
     print(f"final train accuracy: {accuracy(predict(params, X, args.activation), y):.3f}")
     print("sanity check on the four cluster centers:")
     for centre, p in zip(CENTRES, predict(params, CENTRES, args.activation)[:, 0]):
         print(f"  point {str(centre):9} -> P(class 1) = {p:.3f}")
+    flags.warn_if_loss_climbed(log, args.lr)  # a learning rate far too large says so
     return extras.after_training(params)  # the pictures; 1 if the gradient check failed
 
 

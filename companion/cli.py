@@ -15,11 +15,15 @@ refused size or a file that can't be written; 128 + the signal's number when a s
 run (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), as a shell reports it; 141 a closed pipe (128 +
 SIGPIPE, what a shell reports for `yes | head -1`).
 
+Portable: names only some systems have (SIGHUP, os.sysconf) are used only where they exist;
+on Windows there is no SIGHUP handler, and the memory budget is the 2 GB default.
+
 Imported first by each program, before NumPy: run as a program, Ctrl-C (or SIGTERM, SIGHUP)
 while the imports are still loading already ends with one line and its status.
 """
 
 import argparse
+import difflib
 import os
 import re
 import shutil
@@ -34,8 +38,10 @@ CLOSED_PIPE = 141
 PROGRAMS = ("nn_from_scratch.py", "activations_demo.py", "experiments.py")
 # The signals that end a run, what the one line says for each, and why each is handled:
 # Ctrl-C is the reader's; SIGTERM comes from kill or a service manager; SIGHUP when the
-# terminal closes.
-SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+# terminal closes. Windows has no SIGHUP: there, only the first two.
+SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+if hasattr(signal, "SIGHUP"):
+    SIGNALS[signal.SIGHUP] = "hung up"
 
 
 class Stop(KeyboardInterrupt):
@@ -202,13 +208,30 @@ class ArgumentParser(argparse.ArgumentParser):
                          **kwargs)
 
     def error(self, message):
+        meant = self.flag_meant(message)
         # argparse echoes what it did not recognise whole: a word of 5,000 characters is cut
         message = re.sub(r"\S{41,}", lambda word: word.group()[:40] + "...", message)
         message = f"{self.prog}: {message.removeprefix('argument ')}"
-        if display_width(message + HINT) <= WIDTH:
+        if meant:
+            flag, meant = meant
+            guess = f" (did you mean {meant}?)"
+            shorter = f"{self.prog}: no flag {shortened(flag, 30)[1:-1]}{guess}"
+            message = message + guess if display_width(message + guess) <= WIDTH else shorter
+        elif display_width(message + HINT) <= WIDTH:
             message += HINT
         sys.stdout.flush()
         self.exit(2, wrap(message) + "\n")
+
+
+    def flag_meant(self, message):
+        """For `unrecognized arguments: --hiden 4`, the first unknown flag and the known flag
+        most like it (--hiden, --hidden), if one is close enough; None otherwise."""
+        if not message.startswith("unrecognized arguments: "):
+            return None
+        flags = [word.split("=")[0] for word in message.split()[2:] if word.startswith("--")]
+        known = [flag for flag in self._option_string_actions if flag.startswith("--")]
+        close = difflib.get_close_matches(flags[0], known, n=1, cutoff=0.75) if flags else []
+        return (flags[0], close[0]) if close else None
 
 
 HINT = " (see --help)"

@@ -67,6 +67,8 @@ class ImpliesWatch(argparse.Action):
 def figure_path(text):
     """An argparse type for --plot: a file name ending in .png, .svg or .pdf, with a name
     before the extension (".png" alone is a hidden file with no extension)."""
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{shortened(text)} is a folder, not a file")
     name, extension = os.path.splitext(os.path.basename(text))
     if not name or extension.lower() not in (".png", ".svg", ".pdf"):
         raise argparse.ArgumentTypeError(f"{shortened(text)} is not a .png, .svg or .pdf "
@@ -126,6 +128,20 @@ def refuse_early(args):
     if args.plot:
         from companion.plot import check_can_save  # imports matplotlib
         check_can_save(args.plot)
+
+
+CLIMBED = 1.5  # a loss that ends 1.5 times where it started (or higher) has climbed
+
+
+def warn_if_loss_climbed(log, lr):
+    """One line on stderr when the log's last loss is far above its first: gradient descent
+    with a small enough step never does that, so the step was too large. (The final accuracy,
+    measured after the last update, then often differs from the last log line's, measured
+    before it: the weights still jump at every step.)"""
+    start, end = log[0][1], log[-1][1]
+    if end >= CLIMBED * start:
+        fail(f"nn_from_scratch.py: --lr {lr:g} too large: the loss rose from {start:.4f} to "
+             f"{end:.4f}")
 
 
 class Extras:

@@ -10,6 +10,7 @@ only here, only when --plot is given.
 
 import os
 import stat
+import sys
 import tempfile
 
 import numpy as np
@@ -19,7 +20,21 @@ from companion.flags import PICTURE_CELLS
 from companion.pictures import above_zero, grid, hidden_view
 from nn_from_scratch import CENTRES, LABELS, forward, predict
 
-INSTALL = "pip install -r requirements-plot.txt"
+def install_hint():
+    """How to install matplotlib into the Python that is running: its own pip (.venv/bin/pip
+    when run from the project's venv), with the project's requirements-plot.txt."""
+    folder = os.path.dirname(sys.executable)
+    pips = [os.path.join(folder, name) for name in ("pip", "pip3", "pip.exe")]
+    pip = next((relative(p) for p in pips if os.path.exists(p)), f"{relative(sys.executable)} -m pip")
+    wanted = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "requirements-plot.txt")
+    return f"{pip} install -r {relative(wanted)}"
+
+
+def relative(path):
+    """path as short as it can be written from here: relative below the working folder."""
+    inside = os.path.relpath(path)
+    return path if inside.startswith("..") else inside
 
 
 def check_can_save(path):
@@ -30,10 +45,12 @@ def check_can_save(path):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise Refused(f"--plot: no matplotlib; {INSTALL}") from None
+        raise Refused(f"--plot: no matplotlib; {install_hint()}") from None
     shown = shortened(path)
     folder = os.path.dirname(path) or "."
     try:
+        if os.path.isdir(path):
+            raise Refused(f"--plot {shown}: is a folder, not a file")
         if os.path.exists(path):
             if not stat.S_ISREG(os.stat(path).st_mode):
                 raise Refused(f"--plot {shown}: not a regular file")
@@ -63,12 +80,24 @@ def save_figure(path, start, params, X, y, activation, curve):
     try:
         with os.fdopen(handle, "wb") as file:
             fig.savefig(file, format=kind)
+        os.chmod(partial, file_mode(path))  # mkstemp's file is the owner's alone (0600)
         os.replace(partial, path)
     except OSError as err:
         raise Refused(f"--plot {shortened(path)}: {err.strerror}") from None
     finally:
         if os.path.exists(partial):
             os.remove(partial)
+
+
+def file_mode(path):
+    """The permissions a saved figure gets: an old figure's own, kept; for a new file, what
+    open() would give it, 0666 less the umask (0644 with the usual umask of 022)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def figure(start, params, X, y, activation, curve):

@@ -58,7 +58,7 @@ def test_an_ascii_terminal_gets_the_characters_it_cannot_show_escaped(tmp_path):
 
 
 def test_an_ascii_terminal_gets_a_bad_value_escaped_too():
-    result = shell(f"{sys.executable} nn_from_scratch.py --init 漢字", env={"PYTHONIOENCODING": "ascii"})
+    result = shell(f"{sys.executable} nn_from_scratch.py --seed 漢字", env={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "\\u6f22\\u5b57" in result.stderr and "Traceback" not in result.stderr
 
