@@ -72,6 +72,84 @@ def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60, 
     return status, output, time.monotonic() - start
 
 
+# ---- the slow tests, marked from here ----
+#
+# `python -m pytest -m "not slow"` is the quick core suite: the chapter's maths, the golden
+# outputs, the gradients, the numbers and the layout. A test is slow (pytest.ini's `slow`) when
+# it starts processes, pseudo-terminals or signals, fuzzes, or measures memory. Rather than a
+# decorator on each, the marks are given here, from what a test uses, so that a new test that
+# starts a process is marked without anyone remembering to: a test is slow when its module is
+# all such tests, when it waits on a BACKGROUND job, or when its code, its fixtures or the
+# helpers of its module they call (at any depth) name one of STARTS below.
+
+import ast  # noqa: E402
+import functools  # noqa: E402
+
+import pytest  # noqa: E402
+
+SLOW_MODULES = {
+    "test_hard_cases",  # every case runs the scripts as processes, signals and terminals
+    "test_fuzz",  # 240 random argument lists
+    "test_memory",  # peaks measured in processes of their own
+}
+# What starts a process or a pseudo-terminal, or fuzzes with hypothesis.
+STARTS = {"subprocess", "run_python", "run_script", "run_in_terminal", "pty", "os.fork",
+          "multiprocessing", "ProcessPoolExecutor", "hypothesis", "given"}
+# Tests that start processes out of sight: experiments.py's own worker pool.
+SLOW_TESTS = {"test_parallel_and_serial_runs_give_the_same_report"}
+# The chapter's golden outputs run the scripts as the reader does, and are the core of the core:
+# they stay in the quick suite (a second or two).
+CORE_MODULES = {"test_golden"}
+
+
+def names_used(node):
+    """Every name and dotted attribute (`os.fork`) a piece of code mentions."""
+    found = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            found.add(sub.id)
+        elif isinstance(sub, ast.Attribute):
+            found.add(sub.attr)
+            if isinstance(sub.value, ast.Name):
+                found.add(f"{sub.value.id}.{sub.attr}")
+        elif isinstance(sub, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in sub.names}
+        elif isinstance(sub, ast.ImportFrom) and sub.module:
+            found |= {sub.module.split(".")[0]} | {alias.name for alias in sub.names}
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def slow_functions(path):
+    """The names of the module-level functions of a test file that start a process, directly
+    or through the file's other functions."""
+    tree = ast.parse(Path(path).read_text())
+    uses = {node.name: names_used(node) for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    # and module-level names bound to such code, e.g. `shell = functools.partial(run_python)`
+    uses.update({node.targets[0].id: names_used(node.value) for node in tree.body
+                 if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)})
+    slow = set(STARTS)
+    while True:
+        more = {name for name, used in uses.items() if used & slow} - slow
+        if not more:
+            return frozenset(slow - STARTS)
+        slow |= more
+
+
+def is_slow(item):
+    module = getattr(item, "module", None)
+    if module is None:
+        return False
+    name = module.__name__.rpartition(".")[2]
+    if name in CORE_MODULES:
+        return False
+    if name in SLOW_MODULES or item.originalname in SLOW_TESTS or "background" in item.fixturenames:
+        return True
+    slow = slow_functions(module.__file__)
+    return item.originalname in slow or bool(slow & set(item.fixturenames))
+
+
 # ---- slow tests that mostly wait, started together ----
 #
 # A test module may list jobs in BACKGROUND = {name: (function, *args)}: runs of a script that
@@ -81,19 +159,23 @@ def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60, 
 
 import concurrent.futures  # noqa: E402
 
-import pytest  # noqa: E402
-
 _threads = concurrent.futures.ThreadPoolExecutor(max_workers=16)
 _jobs = {}
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects what is marked here
 def pytest_collection_modifyitems(items):
-    """The modules that wait on background jobs run last, giving their jobs the most time."""
+    """The slow tests are marked (see below), and the modules that wait on background jobs run
+    last, giving their jobs the most time."""
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: hasattr(getattr(item, "module", None), "BACKGROUND"))
 
 
 def pytest_collection_finish(session):
-    modules = {item.module for item in session.items if hasattr(item, "module")}
+    # only the jobs that a test about to run will ask for: `-m "not slow"` starts none
+    modules = {item.module for item in session.items if "background" in item.fixturenames}
     for module in modules:
         for name, (function, *args) in getattr(module, "BACKGROUND", {}).items():
             _jobs[name] = _threads.submit(function, *args)

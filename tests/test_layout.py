@@ -38,9 +38,19 @@ def test_every_line_of_the_chapters_listing_is_in_the_function_the_map_names():
         assert line in code_of(function), (line, function)
 
 
+MAP_HEADING = "### Where each line of the chapter lives"
+
+
+def the_map():
+    """The chapter-to-code map, in the README or in whichever page of docs/ holds it: its
+    section, up to the next heading."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    (text,) = [page.read_text() for page in pages if MAP_HEADING in page.read_text()]
+    return re.split(r"\n#{1,3} ", text.split(MAP_HEADING)[1])[0]
+
+
 def test_the_map_in_the_docstring_and_the_readme_names_functions_that_exist():
-    readme = (ROOT / "README.md").read_text()
-    table = readme.split("### Where each line of the chapter lives")[1].split("\n## ")[0]
+    table = the_map()
     named = set(re.findall(r"`(\w+)\(\)`", table))
     docstring = set(re.findall(r"(\w+)\(\)", nn_from_scratch.__doc__.split("Layout,")[0]))
     assert named == docstring and set(CHAPTER.values()) <= named

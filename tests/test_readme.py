@@ -1,5 +1,6 @@
-"""The README tells the truth: each block it marks as output is what the scripts print now, and
-the numbers it quotes about --watch and the things to try are what the code computes."""
+"""The README and the guide in docs/ tell the truth: each block they mark as output is what the
+scripts print now, the numbers they quote about --watch, the sizes and the things to try are what
+the code computes, and every relative link leads to a file and, with a #, to one of its headings."""
 
 import io
 import re
@@ -14,8 +15,12 @@ from companion import watch
 from conftest import ROOT
 from nn_from_scratch import accuracy, init_params, make_xor_data, train
 
-README = (ROOT / "README.md").read_text()
-BLOCKS = re.findall(r"<!-- (all output|output|frame) of: (.*?) -->\n```\n(.*?)\n```", README, re.S)
+PAGES = {path.relative_to(ROOT).as_posix(): path.read_text()
+         for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]}
+README = PAGES["README.md"]
+GUIDE = "\n\n".join(PAGES.values())  # the README and every page of docs/
+MARKED = r"<!-- (all output|output|frame) of: (.*?) -->\n```\n(.*?)\n```"
+BLOCKS = [(page, *block) for page, text in PAGES.items() for block in re.findall(MARKED, text, re.S)]
 PROGRAMS = {"nn_from_scratch.py": nn_from_scratch, "activations_demo.py": activations_demo}
 
 
@@ -26,12 +31,16 @@ def printed(capsys, command):
     return capsys.readouterr().out
 
 
-def test_the_readme_marks_its_output_blocks():
+def test_the_pages_mark_their_output_blocks():
     assert len(BLOCKS) >= 7
+    # the entrance shows the chapter's two listings
+    assert {command for page, kind, command, _ in BLOCKS if page == "README.md"} == {
+        "nn_from_scratch.py", "activations_demo.py"}
 
 
-@pytest.mark.parametrize("kind, command, block", BLOCKS, ids=[b[1] for b in BLOCKS])
-def test_each_output_block_is_what_the_script_prints_now(capsys, monkeypatch, kind, command,
+@pytest.mark.parametrize("page, kind, command, block", BLOCKS,
+                         ids=[f"{b[0]}: {b[2]}" for b in BLOCKS])
+def test_each_output_block_is_what_the_script_prints_now(capsys, monkeypatch, page, kind, command,
                                                          block):
     if kind == "frame":
         epoch, columns, lines = map(int, re.fullmatch(
@@ -72,7 +81,7 @@ def frame_at(monkeypatch, epoch, size):
 
 
 def paragraph(starting):
-    text = README[README.index(starting):]
+    text = GUIDE[GUIDE.index(starting):]
     return " ".join(text[:text.index("\n\n")].split())
 
 
@@ -120,12 +129,13 @@ def test_the_numbers_in_the_things_to_try_are_what_those_runs_print(capsys):
 def test_solved_means_the_same_everywhere():
     assert "\"Solved\" means a train accuracy of 0.99 or more" in README
     assert experiments.SOLVED == 0.99
-    assert "XOR solved (0.970)" not in README and "solved (>= 0.99)" in README
+    assert "XOR solved (0.970)" not in GUIDE and "solved (>= 0.99)" in PAGES["docs/claims.md"]
 
 
 def test_the_size_and_bounds_items_quote_the_codes_numbers():
     from companion import flags
-    size = " ".join(README.split("- **Size:**")[1].split("- **Bounds:**")[0].split())
+    page = PAGES["docs/command-line.md"]
+    size = " ".join(page.split("- **Size:**")[1].split("- **Bounds:**")[0].split())
     small = sorted(t for t, _, _ in flags.ARRAYS.values())
     large = sorted(t for _, t, _ in flags.ARRAYS.values())
     for quoted in [f"Python and NumPy ({flags.BASE / 1e6:.0f} MB; {flags.PLOT_BASE / 1e6:.0f} MB",
@@ -143,6 +153,81 @@ def test_the_size_and_bounds_items_quote_the_codes_numbers():
     need = flags.size(flags.run_memory(knobs), up=True)
     assert f'`--hidden 200000` is refused at once ("needs about {need} of memory; the budget is ' \
            f'{flags.size(2e9, up=False)}"' in size
-    bounds = " ".join(README.split("- **Bounds:**")[1].split("- **")[0].split())
+    bounds = " ".join(page.split("- **Bounds:**")[1].split("- **")[0].split())
     assert f"`--epochs` at most 10^{len(str(nn_from_scratch.MOST_EPOCHS)) - 1}" in bounds
     assert f"`--noise` at most {nn_from_scratch.MOST_NOISE:g}" in bounds
+
+
+def test_the_programs_sizes_in_the_readme_are_about_right():
+    quoted = dict(re.findall(r"^- `(\w+\.py)`, about (\d+) lines", README, re.M))
+    assert set(quoted) == {"nn_from_scratch.py", "activations_demo.py", "experiments.py"}
+    for program, lines in quoted.items():
+        real = len((ROOT / program).read_text().splitlines())
+        assert abs(real - int(lines)) <= 0.25 * int(lines), (program, real, lines)
+
+
+def test_the_readme_is_an_entrance_and_each_page_says_what_it_covers():
+    lines = README.splitlines()
+    assert len(lines) <= 150
+    first_screen = "\n".join(lines[:40])
+    assert "Read `nn_from_scratch.py` beside the chapter; `companion/` is what you can skip" in (
+        " ".join(first_screen.split()))
+    assert "```\n.venv/bin/python -m pytest\n```" in first_screen  # exactly what .ci/run runs
+    assert "```\n.venv/bin/python -m pytest -m \"not slow\"\n```" in first_screen
+    assert (ROOT / ".ci" / "run").read_text().strip().endswith("\n.venv/bin/python -m pytest")
+    for page, text in PAGES.items():
+        if page != "README.md":
+            # a title, then one sentence on what the page covers
+            opening = re.match(r"# [^\n]+\n\n(.+?)\n\n", text, re.S)
+            assert opening and opening[1].endswith("."), page
+            assert not re.search(r"[.:;!?] +[A-Z]", opening[1]), page
+            assert f"]({page[len('docs/'):]})" in README.replace("](docs/", "]("), page
+
+
+# ---- links ----
+
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+
+
+def anchors(text):
+    """The anchors of a page's headings, as GitHub makes them: lower case, punctuation dropped,
+    spaces to hyphens, a repeated one numbered -1, -2, ..."""
+    seen, found = {}, set()
+    for heading in re.findall(r"^#{1,6} +(.+?) *#*$", FENCE.sub("", text), re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        found.add(slug if slug not in seen else f"{slug}-{seen[slug]}")
+        seen[slug] = seen.get(slug, 0) + 1
+    return found
+
+
+def broken_links(text, page):
+    """The relative links of a page (outside code blocks) that point at no file, or at no
+    heading of the page they name."""
+    broken = []
+    for target in LINK.findall(FENCE.sub("", text)):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto:: not ours to check
+            continue
+        path, _, anchor = target.partition("#")
+        file = (page.parent / path).resolve()
+        if not file.exists():
+            broken.append(target)
+        elif anchor and anchor not in anchors(text if not path else
+                                              file.read_text() if file.suffix == ".md" else ""):
+            broken.append(target)
+    return broken
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_relative_link_leads_somewhere(page):
+    assert broken_links(PAGES[page], ROOT / page) == []
+
+
+def test_the_link_check_finds_a_missing_file_and_a_missing_heading(tmp_path):
+    (tmp_path / "other.md").write_text("# Where each line lives\n\n## A `flag`: --x\n")
+    page = tmp_path / "page.md"
+    text = ("[a](other.md) [b](other.md#where-each-line-lives) [c](other.md#a-flag---x) "
+            "[d](#here) ![e](missing.png) [f](other.md#nowhere) [g](gone/other.md) "
+            "[h](https://example.com/x) [i](#nowhere)\n\n# Here\n\n```\n[j](inside.md)\n```\n")
+    assert broken_links(text, page) == [
+        "missing.png", "other.md#nowhere", "gone/other.md", "#nowhere"]
