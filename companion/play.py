@@ -165,14 +165,18 @@ class Playground:
         self.loss[self.epoch], self.acc[self.epoch] = loss, acc
 
     def train_frame(self, clock):
-        """One frame's training: `speed` epochs, or as many as BUDGET seconds of clock allow,
-        so that a key pressed meanwhile is seen within BUDGET. Returns the epochs trained."""
-        start, done = clock(), 0
+        """One frame's training: `speed` epochs, or as many as fit in BUDGET seconds of clock
+        (judged by the last epoch's time), so that a key pressed meanwhile waits no longer.
+        Returns the epochs trained."""
+        start = last = clock()
+        done = 0
         while self.running and done < self.speed:
             self.train_epochs(1)
             done += 1
-            if clock() - start >= BUDGET:
+            now = clock()
+            if now - start + (now - last) > BUDGET:  # another epoch would overrun
                 break
+            last = now
         return done
 
     # ---- the keys ----
@@ -412,8 +416,9 @@ def packed(words, cols):
 def run(terminal, game, clock=time.monotonic):
     """Keys, frames and redraws until q. terminal: size() -> (cols, rows); keys(wait) -> the
     keys pressed within wait seconds, at most; draw(lines). While running, a frame starts every
-    FRAME seconds and trains at most BUDGET seconds; keys are read between frames, and each
-    key's effect is drawn before the next frame trains."""
+    FRAME seconds and trains for BUDGET seconds at most; keys are read between frames, and what
+    they did is drawn before the next frame trains: a key waits BUDGET seconds at most (or one
+    epoch, where one takes longer), and a redraw."""
     due = clock()
     terminal.draw(game.screen(*terminal.size()))
     while not game.quit:
@@ -422,12 +427,12 @@ def run(terminal, game, clock=time.monotonic):
             game.press(key)
         if game.quit:
             break
-        trained = 0
+        if keys:  # drawn at once, before another frame trains
+            terminal.draw(game.screen(*terminal.size()))
         if game.running and clock() >= due:
             due = clock() + FRAME
-            trained = game.train_frame(clock)
-        if keys or trained:
-            terminal.draw(game.screen(*terminal.size()))
+            if game.train_frame(clock):
+                terminal.draw(game.screen(*terminal.size()))
 
 
 class Terminal:
@@ -500,8 +505,8 @@ def cannot_play(stdin, stdout, environ, system=os.name):
     if stdout is None or not stdout.isatty():
         return "needs a terminal, and its output is not one"
     if system != "nt" and environ.get("TERM", "dumb") in ("dumb", ""):
-        return ("needs a terminal that takes escape codes, and TERM is "
-                + (f"{environ['TERM']!r}" if environ.get("TERM") else "not set"))
+        return ("needs a terminal that takes escape codes ("
+                + (f"TERM={environ['TERM']})" if environ.get("TERM") else "TERM is not set)"))
     return None
 
 
