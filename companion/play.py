@@ -510,6 +510,31 @@ def cannot_play(stdin, stdout, environ, system=os.name):
     return None
 
 
+def in_curses(curses, window, body):
+    """body() with the terminal in curses' keys mode (no echo, a key at a time), and the
+    terminal given back however body ends. curses.wrapper's own way out fails with a second
+    error when the terminal is gone (closed, hung up): here each step of it may fail alone."""
+    try:
+        curses.noecho()
+        curses.cbreak()
+        return body()
+    finally:
+        for undo in (lambda: window.keypad(False), curses.echo, curses.nocbreak, curses.endwin):
+            try:
+                undo()
+            except curses.error:
+                pass
+
+
+def gone():
+    """Whether the terminal has gone (closed, not just sent SIGHUP): writing to it fails."""
+    try:
+        os.write(2, b"\r")
+    except OSError:
+        return True
+    return False
+
+
 def main(args):
     """--play: refused in one line where it can't run (exit 2); else the playground, and on
     the way out, however it ends, the terminal given back and the summary printed."""
@@ -532,11 +557,20 @@ def main(args):
     game = Playground.from_args(args)
     os.environ.setdefault("ESCDELAY", "25")  # a lone Esc is not worth a second's wait
     try:
-        curses.wrapper(lambda window: run(Terminal(window, curses), game))
+        window = curses.initscr()
+    except curses.error as err:  # a TERM that terminfo does not know
+        fail(f"nn_from_scratch.py: --play: this system's terminfo has no "
+             f"TERM={os.environ.get('TERM', '')}")
+        return 2
+    try:
+        in_curses(curses, window, lambda: run(Terminal(window, curses), game))
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP: curses has ended already
         signum = getattr(stop, "signum", signal.SIGINT)
-        if signum != getattr(signal, "SIGHUP", None):  # no terminal left to print on
+        if signum != getattr(signal, "SIGHUP", None):
             print(game.summary())
+        elif gone():  # the terminal closed: the one line goes nowhere, quietly
+            for fd in (1, 2):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
         raise Stop(signum, game.where()) from None
     print(game.summary())
     return 0

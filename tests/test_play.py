@@ -624,6 +624,14 @@ def test_ctrl_c_and_signals_leave_the_terminal_as_it_was(session, how, status, w
 
 
 @pytest.mark.slow
+def test_a_closed_terminal_ends_it_as_a_hang_up(session):
+    game = session()
+    game.wait_for(r"epoch [1-9]\d* .*running")
+    os.close(game.master)  # the window closed: the kernel hangs the terminal up
+    assert game.process.wait(timeout=60) == 129  # not 1: no second error on the way out
+
+
+@pytest.mark.slow
 def test_a_resize_redraws_within_the_new_size(session):
     game = session()
     game.wait_for(r"running")
