@@ -398,7 +398,7 @@ LAUNCH = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0);
 class Session:
     """`python nn_from_scratch.py --play ARGS` on a pseudo-terminal of cols x rows."""
 
-    def __init__(self, pyte, *args, cols=80, rows=24):
+    def __init__(self, pyte, *args, cols=80, rows=24, program=("nn_from_scratch.py",)):
         import fcntl
         import pty
         import struct
@@ -410,7 +410,7 @@ class Session:
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         env["TERM"] = "xterm"
         self.process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, "nn_from_scratch.py", "--play", *args], cwd=ROOT,
+            [sys.executable, "-c", LAUNCH, *program, "--play", *args], cwd=ROOT,
             env=env, stdin=self.slave, stdout=self.slave, stderr=self.slave,
             start_new_session=True)
         self.screen = pyte.Screen(cols, rows)
@@ -621,6 +621,32 @@ def test_ctrl_c_and_signals_leave_the_terminal_as_it_was(session, how, status, w
     assert re.search(rf"nn_from_scratch.py: {word} at epoch \d+: loss", after)
     assert "Traceback" not in after
     assert ("--play stopped at epoch" in after) == (how != "sighup")  # no one left to read it
+
+
+# The playground with a mistake planted: its sixth screen raises an error.
+BROKEN = """import runpy, sys
+sys.path.insert(0, ".")
+from companion import play
+drawn, screen = [], play.Playground.screen
+def broken(self, *size):
+    drawn.append(1)
+    if len(drawn) > 5:
+        raise ValueError("a planted mistake")
+    return screen(self, *size)
+play.Playground.screen = broken
+sys.argv = sys.argv[1:]
+runpy.run_path("nn_from_scratch.py", run_name="__main__")
+"""
+
+
+@pytest.mark.slow
+def test_an_error_leaves_the_terminal_as_it_was_and_says_what_it_was(session, tmp_path):
+    (tmp_path / "broken.py").write_text(BROKEN)
+    game = session(program=(str(tmp_path / "broken.py"), "nn_from_scratch.py"))
+    assert game.finish() == 1 and game.after == game.before
+    raw = game.raw
+    assert raw.rindex(b"\x1b[?1049l") > raw.rindex(b"\x1b[?1049h")
+    assert b"ValueError: a planted mistake" in raw[raw.rindex(b"\x1b[?1049l"):]
 
 
 @pytest.mark.slow
