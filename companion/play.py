@@ -544,6 +544,8 @@ def main(args):
     try:
         if why:
             raise Refused(f"--play {why}")
+        if args.hidden > MOST_UNITS:  # the pictures, redrawn 20 times a second, stay small
+            raise Refused(f"--play takes at most {MOST_UNITS} hidden units, not {args.hidden}")
         refuse_early(args)
         try:
             import curses

@@ -375,6 +375,14 @@ def test_without_a_terminal_it_refuses_in_one_line(how):
     assert said.startswith("nn_from_scratch.py: --play needs a terminal")
 
 
+def test_more_hidden_units_than_it_draws_are_refused_in_one_line(capsys, monkeypatch):
+    monkeypatch.setattr(play, "cannot_play", lambda *args: None)  # as if on a terminal
+    assert nn_from_scratch.main(["--play", "--hidden", "257"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == ("nn_from_scratch.py: --play takes at most 256 hidden units, "
+                                 "not 257\n")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("flags", [[], ["--epochs", "30", "--boundary", "--features", "--curve",
                                         "--hidden-space", "--shapes", "--by-hand",
