@@ -466,6 +466,8 @@ class Terminal:
                 break
             if code in self.names:
                 keys.append(self.names[code])
+                if self.names[code] == "resize" and os.name == "nt":
+                    self.curses.resize_term(0, 0)  # PDCurses (windows-curses) asks for this
             elif 0 <= code < 256:
                 keys.append(chr(code))
         self.silent = self.silent + 1 if ready and not keys else 0
@@ -526,6 +528,13 @@ def in_curses(curses, window, body):
                 pass
 
 
+def no_curses(system=os.name):
+    """What to say where Python has no curses: on Windows, the extra that gives it one."""
+    if system == "nt":
+        return "--play needs curses: pip install -r requirements-play.txt"
+    return "--play needs curses, which this Python was built without"
+
+
 def gone():
     """Whether the terminal has gone (closed, not just sent SIGHUP): writing to it fails."""
     try:
@@ -550,9 +559,7 @@ def main(args):
         try:
             import curses
         except ImportError:
-            raise Refused("--play needs curses, which this Python lacks" + (
-                ": pip install -r requirements-play.txt (windows-curses)" if os.name == "nt"
-                else "")) from None
+            raise Refused(no_curses()) from None
     except Refused as err:
         fail(f"nn_from_scratch.py: {err}")
         return 2

@@ -375,6 +375,18 @@ def test_without_a_terminal_it_refuses_in_one_line(how):
     assert said.startswith("nn_from_scratch.py: --play needs a terminal")
 
 
+@pytest.mark.parametrize("system", ["nt", "posix"])
+def test_without_curses_it_says_so_in_one_line_and_on_windows_what_to_install(
+        capsys, monkeypatch, system):
+    monkeypatch.setattr(play, "cannot_play", lambda *args: None)  # as if on a terminal
+    monkeypatch.setitem(sys.modules, "curses", None)  # import curses: ImportError
+    monkeypatch.setattr(play, "no_curses", lambda real=play.no_curses: real(system))
+    assert nn_from_scratch.main(["--play"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and len(err) <= 81
+    assert ("requirements-play.txt" in err) == (system == "nt")
+
+
 def test_more_hidden_units_than_it_draws_are_refused_in_one_line(capsys, monkeypatch):
     monkeypatch.setattr(play, "cannot_play", lambda *args: None)  # as if on a terminal
     assert nn_from_scratch.main(["--play", "--hidden", "257"]) == 2
