@@ -291,8 +291,8 @@ class Playground:
         from companion.pictures import POINTS_MARKS, REGIONS_MARKS, boundary_map
         legend = rows >= 14
         text = boundary_map(self.params, self.X, self.y, self.activation,
-                            cols=clamp(cols - 9, 16, 160), rows=clamp(rows - 3 - 2 * legend, 4, 60),
-                            legend=False)
+                            cols=clamp(cols - 9, 16, 160),
+                            rows=clamp(rows - 3 - 2 * legend, 4, 60), legend=False)
         head = [REGIONS_MARKS, "training " + POINTS_MARKS] if legend else []
         return head + text.split("\n")
 
@@ -332,8 +332,9 @@ class Playground:
 
     def draw_by_hand(self, cols, rows):
         from companion.by_hand import listing
-        return [f"--by-hand at the current weights, epoch {self.epoch}, lr {self.lr:g} "
-                "(up/down scroll):", ""] + listing(self.params, self.activation, self.lr).split("\n")
+        head = (f"--by-hand at the current weights, epoch {self.epoch}, lr {self.lr:g} "
+                "(up/down scroll):")
+        return [head, ""] + listing(self.params, self.activation, self.lr).split("\n")
 
     def screen(self, cols, rows):
         """Every line of the screen at cols x rows: the status, the view, the keys."""

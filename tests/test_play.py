@@ -575,7 +575,8 @@ def test_on_a_terminal_r_goes_back_to_the_starting_weights(session):
     text = game.text()
     start = listing(init_params(), "tanh", 0.5).split("\n")[:40]
     assert "\n".join(start[6:30]) in text  # X, y, W1, b1, W2, b2 and more: the very start
-    loss = bce_loss(forward(init_params(), *make_xor_data()[:1])[-1], make_xor_data()[1])
+    X, y = make_xor_data()
+    loss = bce_loss(forward(init_params(), X)[-1], y)
     assert f"loss {loss:.4f}" in text
     game.send("q")
     assert game.finish() == 0
