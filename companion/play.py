@@ -339,8 +339,9 @@ class Playground:
     def screen(self, cols, rows):
         """Every line of the screen at cols x rows: the status, the view, the keys."""
         if cols < SMALLEST[0] or rows < SMALLEST[1]:
-            return [f"window too small ({cols}x{rows}): --play takes {SMALLEST[0]}x{SMALLEST[1]}"
-                    " or more"[:cols]]
+            least = f"{SMALLEST[0]}x{SMALLEST[1]}"
+            said = f"window too small ({cols}x{rows}): --play takes {least} or more"
+            return [said if len(said) <= cols else f"too small: needs {least}"[:cols]]
         top = packed(self.status(), cols)
         bottom = packed(self.key_help(), cols)
         room = rows - len(top) - len(bottom)

@@ -189,7 +189,7 @@ def test_every_view_fits_the_window(cols, rows, view):
 
 def test_a_window_too_small_is_said_in_one_line():
     lines = Playground().screen(30, 8)
-    assert len(lines) == 1 and lines[0].startswith("window too small (30x8)")
+    assert lines == ["too small: needs 40x10"]  # the whole sentence would not fit
     assert Playground().screen(79, 9)[0].startswith("window too small (79x9): --play takes 40x10")
 
 
@@ -689,7 +689,7 @@ def test_a_resize_redraws_within_the_new_size(session):
         game.wait_for(r"q quit\Z")  # the keys on the new last line
         assert all(len(line.rstrip()) <= cols for line in game.screen.display)
     game.resize(30, 8)
-    game.wait_for(r"window too small \(30x8\)")
+    game.wait_for(r"^too small: needs 40x10$")
     game.resize(80, 24)
     game.wait_for(r"q quit\Z")
     game.send("q")
