@@ -284,6 +284,8 @@ def run(args):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.play:  # the terminal playground, companion/play.py: loaded by this flag alone
+        return flags.play(args)
     try:
         flags.refuse_early(args)  # a run too big for memory, a --plot file that can't be written
         # The last update can leave weights that overflow only when used, after the loop: the

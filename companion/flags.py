@@ -55,6 +55,17 @@ def add_arguments(parser):
                            "training; exit status 1 if an array's gradient is wrong")
     look.add_argument("--plot", metavar="FILE", type=figure_path,
                       help="save a figure of all of it (.png, .svg or .pdf); needs matplotlib")
+    parser.add_argument_group("the playground").add_argument(
+        "--play", action="store_true",
+        help="instead of the run: train in a full-screen terminal playground, from the knobs "
+             "above, with keys to pause, step, change the lr live, reset and look (see "
+             "docs/play.md)")
+
+
+def play(args):
+    """--play: the playground, companion/play.py, loaded only now."""
+    from companion.play import main
+    return main(args)
 
 
 class ImpliesWatch(argparse.Action):
