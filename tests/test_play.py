@@ -131,7 +131,7 @@ def test_v_cycles_every_view_and_V_goes_back():
 
 @pytest.mark.parametrize("key, changed, resets", [
     ("a", ("activation", "relu"), "same weights"), ("d", ("data", "circles"), "same weights"),
-    ("i", ("init", "he"), "new weights"), ("n", ("seed", 1), "new weights")])
+    ("i", ("init", "glorot"), "new weights"), ("n", ("seed", 1), "new weights")])
 def test_the_other_setting_keys_start_over(key, changed, resets):
     game = Playground()
     game.train_epochs(10)
