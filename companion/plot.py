@@ -221,10 +221,11 @@ def loss_curve(ax, curve, test_accuracy=None):
     low = curve.acc[:n].min() if test_accuracy is None else min(curve.acc[:n].min(), test_accuracy)
     if test_accuracy is not None:
         right.plot([n], [test_accuracy], linestyle="none", marker="*", markersize=11,
-                   color="tab:green", markeredgecolor="black",
+                   color="tab:green", markeredgecolor="black", clip_on=False,
                    label=f"final test accuracy ({test_accuracy:.3f})")
     right.set(ylabel="accuracy", ylim=(min(0.45, low), 1.02))
-    ax.legend(handles=ax.get_lines() + right.get_lines(), loc="center right", fontsize=8)
+    ax.legend(handles=ax.get_lines() + right.get_lines(), fontsize=8,
+              loc="center right" if test_accuracy is None else "best")
 
 
 def plain_log_axis(axis, lo, hi):
@@ -252,7 +253,7 @@ def hidden_space_panel(ax, params, X, y, activation, title, test=None):
     if test is not None:
         tu, tv, test_right = view[4]
         scatter(ax, np.column_stack([tu, tv]), test[1], test_right, "test")
-        lines[-1] += f" (test: {test_right.mean():.3f})"
+        lines.append(f"test points: {test_right.mean():.3f}")
         u, v = np.concatenate([u, tu]), np.concatenate([v, tv])
     ax.axvline(0, color="k", linewidth=1)
     points = X if test is None else np.vstack([X, test[0]])
