@@ -223,7 +223,8 @@ def loss_curve(ax, curve, test_accuracy=None):
         right.plot([n], [test_accuracy], linestyle="none", marker="*", markersize=11,
                    color="tab:green", markeredgecolor="black", clip_on=False,
                    label=f"final test accuracy ({test_accuracy:.3f})")
-    right.set(ylabel="accuracy", ylim=(min(0.45, low), 1.02))
+    right.set(ylabel="train accuracy" if test_accuracy is None else "accuracy",
+              ylim=(min(0.45, low), 1.02))
     ax.legend(handles=ax.get_lines() + right.get_lines(), fontsize=8,
               loc="center right" if test_accuracy is None else "best")
 
