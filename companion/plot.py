@@ -225,8 +225,7 @@ def loss_curve(ax, curve, test_accuracy=None):
                    label=f"final test accuracy ({test_accuracy:.3f})")
     right.set(ylabel="train accuracy" if test_accuracy is None else "accuracy",
               ylim=(min(0.45, low), 1.02))
-    ax.legend(handles=ax.get_lines() + right.get_lines(), fontsize=8,
-              loc="center right" if test_accuracy is None else "best")
+    ax.legend(handles=ax.get_lines() + right.get_lines(), loc="center right", fontsize=8)
 
 
 def plain_log_axis(axis, lo, hi):
