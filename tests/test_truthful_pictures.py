@@ -190,7 +190,9 @@ def colour(rgba):
     return "other"
 
 
-@functools.lru_cache(maxsize=None)
+# One figure at a time: the process's peak memory stays low (tests/test_memory.py's runs, started
+# from this process meanwhile, would count it in their own peak).
+@functools.lru_cache(maxsize=1)
 def drawn(activation="tanh", hidden=8, data="xor", with_test=False, centres=True):
     from companion import plot
     start, params, X, y, curve = trained(activation, hidden, 2000 if data == "xor" else 300, data)
