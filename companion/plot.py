@@ -6,8 +6,8 @@ Four views, the same as the terminal pictures: the decision regions shaded by P(
 training points (and held-out test points, if given); the loss and accuracy of every epoch; each
 hidden unit's map; and the hidden space, before and after training. Points are black and white
 marks, so that they stand out on either region's colour; a yellow disc behind a mark says the
-network gets that point wrong, as the terminal's capitals do. matplotlib is optional (requirements-plot.txt) and is imported
-only here, only when --plot is given.
+network gets that point wrong, as the terminal's capitals do. matplotlib is optional
+(requirements-plot.txt) and is imported only here, only when --plot is given.
 """
 
 import os
