@@ -3,9 +3,11 @@
     python nn_from_scratch.py --plot figure.png
 
 Four views, the same as the terminal pictures: the decision regions shaded by P(class 1) with the
-training points; the loss and accuracy of every epoch; each hidden unit's map; and the hidden
-space, before and after training. matplotlib is optional (requirements-plot.txt) and is imported
-only here, only when --plot is given.
+training points (and held-out test points, if given); the loss and accuracy of every epoch; each
+hidden unit's map; and the hidden space, before and after training. Points are black and white
+marks, so that they stand out on either region's colour; a yellow disc behind a mark says the
+network gets that point wrong, as the terminal's capitals do. matplotlib is optional
+(requirements-plot.txt) and is imported only here, only when --plot is given.
 """
 
 import os
@@ -17,8 +19,9 @@ import numpy as np
 
 from companion.cli import Refused, shortened
 from companion.flags import PICTURE_CELLS
-from companion.pictures import above_zero, grid, hidden_view
-from nn_from_scratch import CENTRES, LABELS, forward, predict
+from companion.pictures import (XOR_CENTRES, above_zero, covering, grid, hidden_view,
+                                is_right, shared_spots, w2_text)
+from nn_from_scratch import accuracy, forward, predict
 
 def install_hint():
     """How to install matplotlib into the Python that is running: its own pip (.venv/bin/pip
@@ -69,11 +72,11 @@ def quiet_matplotlib():
     logging.getLogger("matplotlib").setLevel(logging.ERROR)
 
 
-def save_figure(path, start, params, X, y, activation, curve):
+def save_figure(path, start, params, X, y, activation, curve, test=None, centres=XOR_CENTRES):
     """Draw the four views and save them to path, in the format its extension names: into a
     new file beside it first, renamed into place once written, so that a save that fails
-    leaves any old figure as it was and no half-written one."""
-    fig = figure(start, params, X, y, activation, curve)
+    leaves any old figure as it was and no half-written one. test and centres: as figure's."""
+    fig = figure(start, params, X, y, activation, curve, test, centres)
     kind = os.path.splitext(path)[1][1:].lower()
     handle, partial = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".plot-",
                                        suffix="." + kind)
@@ -100,40 +103,47 @@ def file_mode(path):
         return 0o666 & ~umask
 
 
-def figure(start, params, X, y, activation, curve):
-    """The four views of a trained network, as a matplotlib Figure."""
+def figure(start, params, X, y, activation, curve, test=None, centres=XOR_CENTRES):
+    """The four views of a trained network, as a matplotlib Figure. test = (X_test, y_test):
+    held-out points, drawn with marks of their own, their accuracy beside the training one's.
+    centres = (points, labels): marked on each unit's map, the XOR clusters' by default; None
+    marks none (a data set without cluster centres)."""
     from matplotlib.figure import Figure  # no pyplot: no window, no backend to choose
 
     hidden = params["W1"].shape[1]
     fig = Figure(figsize=(13, 10), layout="constrained")
     outer = fig.add_gridspec(3, 4, height_ratios=[1, 1, 0.85])
-    regions(fig.add_subplot(outer[0:2, 0:2]), params, X, y, activation)
-    loss_curve(fig.add_subplot(outer[0, 2:4]), curve)
+    regions(fig.add_subplot(outer[0:2, 0:2]), params, X, y, activation, test)
+    loss_curve(fig.add_subplot(outer[0, 2:4]), curve,
+               None if test is None else accuracy(predict(params, test[0], activation), test[1]))
     for k, (title, weights) in enumerate([("before training", start), ("after training", params)]):
-        hidden_space_panel(fig.add_subplot(outer[1, 2 + k]), weights, X, y, activation, title)
+        hidden_space_panel(fig.add_subplot(outer[1, 2 + k]), weights, X, y, activation, title,
+                           test)
     units = shown_units(params)
-    row = outer[2, :].subgridspec(1, SLOTS + 1, width_ratios=[1] * SLOTS + [0.12])
-    first = (SLOTS - len(units)) // 2  # fewer maps than slots: the same size, centred
-    cells, extent = box(X, UNIT_CELLS)
+    cells, extent = box(X, UNIT_CELLS, test)
     a1 = forward(params, cells, activation)[1][:, units]  # (cells, shown units)
-    top = np.abs(a1).max() or 1.0  # one scale for every map, symmetric about 0
-    for k, unit in enumerate(units):
-        image = unit_map(fig.add_subplot(row[0, first + k]), a1[:, k], extent, top, unit,
-                         params["W2"][unit, 0], first=k == 0)
-    fig.colorbar(image, cax=fig.add_subplot(row[0, SLOTS]), label=UNITS_COLOURS)
+    norm, cmap, label = units_scale(a1)
+    axes = unit_row(fig, outer[2, :], len(units))
+    for k, (ax, unit) in enumerate(zip(axes[:-1], units)):
+        image = unit_map(ax, a1[:, k], extent, norm, cmap, unit, params["W2"][unit, 0],
+                         first=k == 0, centres=centres)
+    fig.colorbar(image, cax=axes[-1], label=label)
     which = (f"the {len(units)} hidden units with the largest |w2| (of {hidden})"
              if len(units) < hidden else "each hidden unit")
+    marks = "; 0 and 1 mark the cluster centres and their class" if centres is not None else ""
     fig.suptitle(f"2-{hidden}-1 network, {activation} hidden layer, after {curve.epochs} epochs"
-                 f"\nbottom row: {which}: a1 over the input box; 0 and 1 mark "
-                 f"the cluster centres and their class")
+                 f"\nbottom row: {which}: a1 over the input box{marks}")
     return fig
 
 
 SLOTS = 8  # hidden units drawn in the bottom row, at most
 UNIT_CELLS = 60  # each unit's map: UNIT_CELLS x UNIT_CELLS values
+BAR = 0.12  # the colour bar's width, in maps
 REGIONS_CMAP, UNITS_CMAP = "RdBu_r", "PuOr_r"  # low to high: blue to red, purple to orange
 REGIONS_COLOURS = "P(class 1): red says class 1, blue class 0"
 UNITS_COLOURS = "a1: orange > 0, purple < 0"
+UNITS_COLOURS_POSITIVE = "a1: orange > 0 (none < 0)"
+WRONG = "yellow disc: one the network gets wrong"
 
 
 def shown_units(params):
@@ -144,73 +154,184 @@ def shown_units(params):
 
 
 def signed(value):
-    """+2.2, -0.71, -0.038: two significant digits and a sign, never -0.0."""
-    return f"{float(value) + 0.0:+.2g}"
+    """A unit's w2 as the figure writes it: as the terminal's --features does (w2_text)."""
+    return w2_text(value)
 
 
-def box(X, n):
-    """An n x n grid over the data's box, and its extent for imshow."""
-    lo, hi = X.min(0), X.max(0)
+def units_scale(a1):
+    """One colour scale for every unit's map, its colour map and its colour bar's label: 0 is
+    white, orange above it and purple below, symmetric about 0; where no a1 is below 0 (ReLU,
+    sigmoid) only 0..top, white to orange, so that the whole scale shows what is there."""
+    from matplotlib.colors import ListedColormap, Normalize
+    import matplotlib
+
+    top = float(np.abs(a1).max()) or 1.0
+    if a1.min() >= 0:
+        upper = matplotlib.colormaps[UNITS_CMAP](np.linspace(0.5, 1, 128))
+        return Normalize(0, top), ListedColormap(upper, name="PuOr_r, upper half"), \
+            UNITS_COLOURS_POSITIVE
+    return Normalize(-top, top), UNITS_CMAP, UNITS_COLOURS
+
+
+def unit_row(fig, spec, n):
+    """The bottom row's axes: n maps of one size whatever n is, centred, and the colour bar
+    right after the last of them (the last axes)."""
+    gap = (SLOTS - n) / 2  # fewer maps than slots: room either side
+    widths = ([gap] if gap else []) + [1] * n + [BAR] + ([gap] if gap else [])
+    row = spec.subgridspec(1, len(widths), width_ratios=widths)
+    first = 1 if gap else 0
+    return [fig.add_subplot(row[0, first + k]) for k in range(n + 1)]
+
+
+def box(X, n, test=None):
+    """An n x n grid over the box of the data (training and test), and its extent for imshow."""
+    lo, hi = covering(X, test)
     return grid(lo, hi, n, n), (lo[0], hi[0], lo[1], hi[1])
 
 
-def scatter(ax, points, y):
+MARKS = {  # (marker, size, face, edge) of class 0 and class 1: black and white, seen on any hue
+    "training": (("o", 16, "white", "black"), ("x", 20, "black", "black")),
+    "test": (("s", 18, "white", "black"), ("+", 30, "black", "black")),
+}
+
+
+def scatter(ax, points, y, right, kind="training", named=True):
+    """The points, o class 0 and x class 1 (test points: squares and +), each wrong one on a
+    yellow disc behind its mark."""
     is_1 = y[:, 0] == 1
-    ax.scatter(*points[~is_1].T, s=9, marker="o", facecolors="none", edgecolors="tab:blue",
-               linewidths=0.7, label="class 0")
-    ax.scatter(*points[is_1].T, s=12, marker="x", color="tab:red", linewidths=0.7,
-               label="class 1")
+    suffix = "" if not named else f" ({kind})"
+    ax.scatter(*points[~right].T, s=70, marker="o", facecolors="yellow", edgecolors="black",
+               linewidths=0.6, zorder=2, label=WRONG if kind == "training" else "_")
+    for members, (marker, size, face, edge), name in zip(
+            (~is_1, is_1), MARKS[kind], ("class 0", "class 1")):
+        style = dict(facecolors=face, edgecolors=edge) if marker in "os" else dict(color=face)
+        ax.scatter(*points[members].T, s=size, marker=marker, linewidths=0.8, zorder=3,
+                   label=name + suffix, **style)
 
 
-def regions(ax, params, X, y, activation):
+def legend(ax, **where):
+    """The points' legend, the classes first and the yellow disc last."""
+    handles, labels = ax.get_legend_handles_labels()
+    order = sorted(range(len(labels)), key=lambda i: labels[i].startswith("yellow"))
+    ax.legend([handles[i] for i in order], [labels[i] for i in order], fontsize=8,
+              framealpha=0.9, **where)
+
+
+def regions(ax, params, X, y, activation, test=None):
     n = int(np.sqrt(PICTURE_CELLS))
-    cells, extent = box(X, n)
+    cells, extent = box(X, n, test)
     p = predict(params, cells, activation).reshape(n, n)
     image = ax.imshow(p, extent=extent, cmap=REGIONS_CMAP, vmin=0, vmax=1, alpha=0.6,
                       aspect="auto")
     ax.contour(p, levels=[0.5], extent=extent, origin="upper", colors="k", linewidths=1)
-    scatter(ax, X, y)
+    scatter(ax, X, y, is_right(params, X, y, activation), named=test is not None)
+    scores = f"train accuracy {accuracy(predict(params, X, activation), y):.3f}"
+    if test is not None:
+        scatter(ax, test[0], test[1], is_right(params, *test, activation), "test")
+        scores += f", test accuracy {accuracy(predict(params, test[0], activation), test[1]):.3f}"
     ax.figure.colorbar(image, ax=ax, shrink=0.8, label=REGIONS_COLOURS)
-    ax.set(title="decision regions (the line: P = 0.5)", xlabel="x1", ylabel="x2")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.set(title=f"decision regions (the line: P = 0.5)\n{scores}", xlabel="x1", ylabel="x2")
+    legend(ax, loc="upper right")
 
 
-def loss_curve(ax, curve):
+def loss_curve(ax, curve, test_accuracy=None):
     """Loss and accuracy against epoch + 1 on a log scale: the first epochs, where the network
-    changes most, get as much room as the last thousand."""
+    changes most, get as much room as the last thousand. The final test accuracy, if given, is
+    a mark at the last epoch, beside the train accuracy's end."""
     n = curve.epochs
     x = np.arange(n) + 1
     loss, at_zero = above_zero(curve.loss[:n])
     ax.plot(x, loss, color="k", label="loss" + (" (<= 0 drawn at the floor)" if at_zero else ""))
     ax.set(xscale="log", yscale="log", title="training", xlabel="epoch + 1 (log scale)",
            ylabel="loss (log scale)", xlim=(1, max(n, 2)))
+    plain_log_axis(ax.yaxis, loss.min(), loss.max())
     right = ax.twinx()
     right.plot(x, curve.acc[:n], color="tab:green", label="train accuracy")
-    right.set(ylabel="train accuracy", ylim=(min(0.45, curve.acc[:n].min()), 1.02))
+    low = curve.acc[:n].min() if test_accuracy is None else min(curve.acc[:n].min(), test_accuracy)
+    if test_accuracy is not None:
+        right.plot([n], [test_accuracy], linestyle="none", marker="*", markersize=11,
+                   color="tab:green", markeredgecolor="black", clip_on=False,
+                   label=f"final test accuracy ({test_accuracy:.3f})")
+    right.set(ylabel="train accuracy" if test_accuracy is None else "accuracy",
+              ylim=(min(0.45, low), 1.02))
     ax.legend(handles=ax.get_lines() + right.get_lines(), loc="center right", fontsize=8)
 
 
-def hidden_space_panel(ax, params, X, y, activation, title):
-    u, v, right, one_unit = hidden_view(params, X, y, activation)
-    scatter(ax, np.column_stack([u, v]), y)
+def plain_log_axis(axis, lo, hi):
+    """A log axis labelled in plain numbers (0.5, 0.05), not 5 x 10^-1, and only at its major
+    ticks: 1, 2, 5 (and 3 where the data spans under a decade) times a power of ten where it
+    spans under three decades, powers of ten alone where it spans more."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    decades = np.log10(hi / lo) if lo > 0 else np.inf
+    subs = (1.0,) if decades > 3 else (1.0, 2.0, 5.0) if decades > 1 else (1.0, 2.0, 3.0, 5.0)
+    axis.set_major_locator(LogLocator(base=10, subs=subs))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def hidden_space_panel(ax, params, X, y, activation, title, test=None):
+    """The points at (z2, v), the output's boundary z2 = 0 a black line, marked as in the
+    decision regions (whose legend says what the marks are). A spot that many points share
+    (ReLU's dead points, a1 = 0 in every unit) gets a magenta ring and its count, and the
+    title says how many points it holds and of which class."""
+    view = hidden_view(params, X, y, activation, test)
+    u, v, right, one_unit = view[:4]
+    scatter(ax, np.column_stack([u, v]), y, right, named=test is not None)
+    lines = [f"hidden space, {title}:", f"{right.mean():.3f} on their class's side of z2 = 0"]
+    if test is not None:
+        tu, tv, test_right = view[4]
+        scatter(ax, np.column_stack([tu, tv]), test[1], test_right, "test")
+        lines.append(f"test points: {test_right.mean():.3f}")
+        u, v = np.concatenate([u, tu]), np.concatenate([v, tv])
     ax.axvline(0, color="k", linewidth=1)
-    ax.set_title(f"hidden space, {title}:\n{right.mean():.3f} on their class's side of z2 = 0",
-                 fontsize=10)
+    points = X if test is None else np.vstack([X, test[0]])
+    labels = y if test is None else np.vstack([y, test[1]])
+    spots = [] if one_unit else shared_spots(params, points, activation)
+    for k, (where, dead) in enumerate(spots):
+        n, ones = int(where.sum()), int(labels[where, 0].sum())
+        shared_spot(ax, u[where][0], v[where][0], n)
+        if k < 2:
+            why = "a1 = 0" if dead else "one a1"
+            lines.append(f"ring: {n} points on one spot\n({why}): "
+                         f"{n - ones} class 0, {ones} class 1")
+    if len(spots) > 2:
+        lines.append(f"and {len(spots) - 2} more rings")
+    ax.set_title("\n".join(lines), fontsize=10 if len(lines) == 2 else 9)
     ax.set(xlabel="z2 = a1 @ W2 + b2\n(what the output unit reads)",
            ylabel="class (one hidden unit)" if one_unit else "where a1 varies most, besides z2")
 
 
-def unit_map(ax, a1, extent, top, unit, w2, first=False):
-    """Where one hidden unit is on: its a1 over the input box (UNIT_CELLS x UNIT_CELLS values),
-    orange > 0 and purple < 0 on the scale -top..top, with the cluster centres marked by class."""
-    image = ax.imshow(a1.reshape(UNIT_CELLS, UNIT_CELLS), extent=extent, cmap=UNITS_CMAP,
-                      vmin=-top, vmax=top, aspect="auto")
-    for (x1, x2), label in zip(CENTRES, LABELS):
-        ax.text(x1, x2, str(label), ha="center", va="center", fontsize=10, fontweight="bold",
-                color="white", bbox=dict(boxstyle="circle,pad=0.15", fc="black", lw=0))
+SPOT = "magenta"  # the ring round a spot that many points share
+
+
+def shared_spot(ax, x, y, n):
+    """A spot that n points share: a ring round it and its count beside it, so that they are
+    not taken for one point."""
+    ax.scatter([x], [y], s=260, marker="o", facecolors="none", edgecolors=SPOT, linewidths=2,
+               zorder=4, clip_on=False, label=f"{n} points on one spot")
+    ax.annotate(str(n), (x, y), xytext=(9, 9), textcoords="offset points", fontsize=9,
+                fontweight="bold", color=SPOT, zorder=5,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec=SPOT, alpha=0.9))
+
+
+def unit_map(ax, a1, extent, norm, cmap, unit, w2, first=False, centres=XOR_CENTRES):
+    """Where one hidden unit is on: its a1 over the input box (UNIT_CELLS x UNIT_CELLS values)
+    on the row's one colour scale, with the centres, if any, marked by class."""
+    image = ax.imshow(a1.reshape(UNIT_CELLS, UNIT_CELLS), extent=extent, cmap=cmap, norm=norm,
+                      aspect="auto")
+    if centres is not None:
+        for (x1, x2), label in zip(*centres):
+            ax.text(x1, x2, str(int(label)), ha="center", va="center", fontsize=10,
+                    fontweight="bold", color="white",
+                    bbox=dict(boxstyle="circle,pad=0.15", fc="black", lw=0))
+        ax.set_xticks(np.unique(centres[0][:, 0]))
+        ax.set_yticks(np.unique(centres[0][:, 1]))
+    else:
+        from matplotlib.ticker import MaxNLocator
+        ax.xaxis.set_major_locator(MaxNLocator(3))
+        ax.yaxis.set_major_locator(MaxNLocator(3))
     ax.set_title(f"unit {unit + 1}, w2 = {signed(w2)}", fontsize=9)
-    ax.set_xticks([-1, 1])
-    ax.set_yticks([-1, 1])
     ax.tick_params(labelsize=7)
     ax.set_xlabel("x1", fontsize=8, labelpad=1)
     if first:

@@ -16,7 +16,7 @@ import numpy as np
 
 from companion.cli import WIDTH, animates
 from companion.flags import SECONDS
-from companion.pictures import POINTS_MARKS, REGIONS_MARKS, boundary_map
+from companion.pictures import REGIONS_MARKS, boundary_map, legend_lines
 from nn_from_scratch import accuracy, bce_loss, log_epochs
 
 FRAMES = 40         # frames of the animation, at most (early epochs that round alike are one)
@@ -58,12 +58,14 @@ class Watch:
 
     What it decides can be read without running it: `frames` (the epochs), `pause` (seconds
     per frame), `live`, `cols`, `rows`. clock and sleep are time.monotonic and time.sleep, or a
-    test's stand-ins.
+    test's stand-ins. test = (X_test, y_test): held-out points, drawn on every frame with
+    marks of their own.
     """
 
     def __init__(self, params, X, y, activation, epochs, seconds=SECONDS, stream=None, size=None,
-                 clock=time.monotonic, sleep=time.sleep):
+                 clock=time.monotonic, sleep=time.sleep, test=None):
         self.params, self.X, self.y, self.activation = params, X, y, activation
+        self.test = test
         self.stream = stream or sys.stdout
         self.epochs, self.clock, self.sleep = epochs, clock, sleep
         width, height = size or shutil.get_terminal_size()
@@ -84,7 +86,7 @@ class Watch:
     def open(self):
         if self.why_plain:
             print(self.why_plain, file=self.stream)
-        for legend in (REGIONS_MARKS, "training " + POINTS_MARKS):
+        for legend in [REGIONS_MARKS] + legend_lines(self.test):
             print(textwrap.fill(legend, self.width, subsequent_indent="  "), file=self.stream)
         if self.live:
             self.stream.write("\033[?25l")  # hide the cursor while frames are drawn
@@ -111,7 +113,7 @@ class Watch:
         """The lines of the frame at this epoch: its header, the map, and (live) the log so far;
         none longer than the terminal is wide."""
         picture = boundary_map(self.params, self.X, self.y, self.activation, cols=self.cols,
-                               rows=self.rows, legend=False)
+                               rows=self.rows, legend=False, test=self.test)
         lines = [self.header(epoch, p)] + picture.split("\n")
         if self.live:
             lines += self.logged

@@ -439,13 +439,13 @@ def test_no_text_in_the_figure_says_minus_zero():
     params = init_params()
     curve = pictures.Curve(y, 50)
     train(params, X, y, epochs=50, on_epoch=curve.see)
-    params["W2"][0, 0] = -1e-4  # one decimal would show it as -0.0
+    params["W2"][0, 0] = -1e-4  # one decimal, as --features writes w2, rounds it to 0.0
     fig = plot.figure(params, params, X, y, "tanh", curve)
     fig.canvas.draw()
     texts = [t.get_text() for t in fig.findobj(Text)]
-    assert "unit 1, w2 = -0.0001" in texts
+    assert "unit 1, w2 = +0.0" in texts
     assert not [t for t in texts if re.search(r"-0(\.0*)?(?![.\d])", t)]
-    assert plot.signed(-0.0) == "+0"
+    assert plot.signed(-0.0) == "+0.0"
 
 
 def test_the_training_panel_gives_the_first_epochs_room_and_ends_at_the_logs_losses():
