@@ -88,7 +88,8 @@ def step(params, activation, lr, functions=None):
     """Every quantity of one step on the four centres, by the chapter's own functions (or those
     of `functions`, {name: function}, such as --bug's planted copies), as {name: array}; the
     weights given are left as they were."""
-    forward, backward, update = (the(name, functions) for name in ("forward", "backward", "update"))
+    forward, backward, update = (the(name, functions) for name in
+                                 ("forward", "backward", "update"))
     X, y = CENTRES, LABELS.reshape(-1, 1).astype(float)
     before = {name: W.copy() for name, W in params.items()}
     z1, a1, z2, p = forward(before, X, activation)
