@@ -134,6 +134,11 @@ def test_each_mistake_is_found_where_the_maths_says_and_shows_its_symptom(capsys
         assert "NumPy's message:" in out and "its operands:" in out
     assert "planted by --bug" not in inspect.getsource(nn.backward) + inspect.getsource(nn.update)
     assert_the_chapter_is_untouched()
+    # the guide's table says what this run says
+    (row,) = [r for r in TABLE if r[0] == f"`{name}`" or r[0] == name]
+    said_wrong = None if row[1] == "(can't run)" else [] if row[1] == "none" else row[1].split(", ")
+    assert said_wrong == FOUND_WRONG[name]
+    assert row[2] == ("none" if wrong_acc is None else f"{wrong_acc:.3f}")
 
 
 def test_each_is_written_as_the_chapters_line_and_the_mistaken_line(capsys):
@@ -313,7 +318,9 @@ def test_as_a_program_status_and_streams():
 
 
 DOCS = (ROOT / "docs" / "bugs.md").read_text() if (ROOT / "docs" / "bugs.md").exists() else ""
-BLOCKS = re.findall(r"<!-- output of: nn_from_scratch.py (.*?) -->\n```\n(.*?)\n```", DOCS, re.S)
+TABLE = [[cell.strip() for cell in line.strip("|").split("|")]
+         for line in DOCS.splitlines() if re.match(r"^\| [A-Za-z0-9-]+ \|", line)]
+BLOCKS = re.findall(r"<!-- all output of: nn_from_scratch.py (.*?) -->\n```\n(.*?)\n```", DOCS, re.S)
 
 
 def test_the_guides_page_shows_its_blocks():
