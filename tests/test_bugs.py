@@ -216,6 +216,15 @@ def test_a_shape_error_shows_numpys_message_both_operands_and_the_right_lines_sh
     assert "db1 has shape (400, 1), where b1 is (1, 8)" in " ".join(out.split())
 
 
+def test_a_gradient_of_another_shape_is_compared_where_it_broadcasts(capsys):
+    """db1 as one number: with more than 100 units the check samples b1's entries, and the one
+    number is compared with each, as update() applies it to each."""
+    status, out, _ = run_main(capsys, "--bug", "db1-every-axis", "--hidden", "120", "--epochs",
+                              "2")
+    assert status == 0 and found_wrong(out) == ["b1"]
+    assert "db1 has shape (), where b1 is (1, 120): wrong by its shape" in " ".join(out.split())
+
+
 def test_with_one_hidden_unit_the_transpose_is_not_missed(capsys):
     _, out, _ = run_main(capsys, "--bug", "no-transpose", "--hidden", "1")
     assert found_wrong(out) == [] and finals(out)[1] is not None
