@@ -17,6 +17,7 @@ import ast
 import inspect
 import linecache
 import operator
+import signal
 import sys
 import types
 from typing import NamedTuple
@@ -25,7 +26,7 @@ import numpy as np
 
 import nn_from_scratch as nn
 from companion import gradcheck
-from companion.cli import Refused, fail, wrap
+from companion.cli import Refused, Stop, fail, wrap
 
 
 class Mistake(NamedTuple):
@@ -294,7 +295,7 @@ def trained(functions, start, X, y, args, beside=None):
     progress = Progress(args.epochs, "epoch")
     width = len(str(args.epochs - 1))
     theirs = {epoch: (loss, acc) for epoch, loss, acc in beside.log} if beside else {}
-    log = []
+    log, latest = [], [0]
 
     def show(epoch, loss, acc):
         log.append((epoch, loss, acc))
@@ -303,6 +304,7 @@ def trained(functions, start, X, y, args, beside=None):
             print(f"{left(epoch, width, theirs)}  |  loss {loss:.4f}  train-acc {acc:.3f}")
 
     def seen(epoch, p):
+        latest[0] = epoch
         if curve:
             curve.see(epoch, p)
         if progress.active:
@@ -317,6 +319,10 @@ def trained(functions, start, X, y, args, beside=None):
         if not beside:  # the chapter's own run broke down: nn_from_scratch.py says so
             raise
         stopped = (err.epoch if isinstance(err, nn.Diverged) else log[-1][0], err)
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, ...: one line, saying where
+        run = "the mistaken run" if beside else "the chapter's run"
+        raise Stop(getattr(stop, "signum", signal.SIGINT), f"at epoch {latest[0]} of {run}") \
+            from None
     finally:
         progress.clear()
     if beside and stopped:

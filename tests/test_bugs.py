@@ -340,3 +340,21 @@ def test_the_guides_page_shows_its_blocks():
 def test_each_block_of_the_guides_page_is_what_it_prints_now(capsys, argv, block):
     _, out, _ = run_main(capsys, *argv.split())
     assert out.rstrip("\n") == block
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_with_one_line_saying_where_and_status_130():
+    import signal
+    import subprocess
+    import sys
+    import time
+    child = subprocess.Popen([sys.executable, str(ROOT / "nn_from_scratch.py"), "--bug",
+                              "plus-equals", "--epochs", "100000000"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline().startswith("--bug plus-equals:")  # it has started
+    time.sleep(0.5)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert re.fullmatch(r"nn_from_scratch.py: interrupted at epoch \d+ of the chapter's run\n",
+                        err)
