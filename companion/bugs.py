@@ -266,8 +266,8 @@ def run(args):
                f"{final(namespace, mistaken, X, y, args)} with the mistake", indent=""))
     if isinstance(mistaken.stopped, tuple) and isinstance(mistaken.stopped[1], ValueError):
         print(shape_error(mistaken.stopped[1], namespace, name, start, X, y, args))
-    print(wrap(NOTES[name](Measured(namespace, start, X, y, args, right, mistaken, wrong)),
-               indent=""))
+    measured = Measured(namespace, start, X, y, args, right, mistaken, wrong)
+    print(wrap(measured.frozen() or NOTES[name](measured), indent=""))
     pictures(args, right, mistaken, start, X, y, name)
     return 0
 
@@ -512,6 +512,8 @@ class Measured:
         t = np.concatenate([true[k].ravel() for k in params])
         g = np.concatenate([np.broadcast_to(planted[k], params[k].shape).ravel()
                             for k in params])
+        if not (np.linalg.norm(t) and np.linalg.norm(g)):  # no direction to compare
+            return None, None
         cos = t @ g / (np.linalg.norm(t) * np.linalg.norm(g))
         return float(np.degrees(np.arccos(np.clip(cos, -1, 1)))), float(
             np.linalg.norm(g) / np.linalg.norm(t))
@@ -519,6 +521,16 @@ class Measured:
     def log_losses(self, done):
         return [loss for _, loss, _ in done.log]
 
+
+    def frozen(self):
+        """A sentence when the true gradient is zero at the starting weights (--init zeros):
+        neither run moves, and no mistake can show; else None."""
+        z1, a1, _, p = nn.forward(self.start, self.X, self.args.activation)
+        true = nn.backward(self.start, self.X, self.y, z1, a1, p, self.args.activation)
+        if any(np.any(true[k]) for k in self.start):
+            return None
+        return (f"{self.checked()} At these starting weights the true gradient is zero: the "
+                f"chapter's run does not move, and the mistake has nothing to show. {self.ends()}")
 
     def angles(self):
         """The planted gradient's angle from the true one, at the start and at the end."""
@@ -536,6 +548,8 @@ class Measured:
 
 def degrees(angle):
     """12 degrees, 0.9 degrees, 0.004 degrees: small angles with the digits that say them."""
+    if angle is None:
+        return "no angle (a gradient of zero)"
     return f"{angle:.0f} degrees" if angle >= 10 else f"{angle:.2g} degrees"
 
 
@@ -555,18 +569,22 @@ def no_mean(m):
     _, ratio = m.step()
     n = len(m.X)
     up, of = m.rises(m.mistaken)
-    return (f"{m.checked()} Each gradient is {ratio:.1f} times the true one (m = {n}), pointing "
+    times = f"{ratio:.1f} times" if ratio else "m times"
+    return (f"{m.checked()} Each gradient is {times} the true one (m = {n}), pointing "
             f"the same way: the step of lr {m.args.lr:g} is one of lr {m.args.lr * n:g}. "
             f"{m.ends()} The loss rose at {up} of the {of} log lines after the first.")
 
 
 def sigmoid_slope(m):
     _, start = m.step()
+    _, end = m.step(m.mistaken.params) if not m.mistaken.stopped else (None, None)
     text = (f"{m.checked()} dz2 feeds them all. Its extra factor p(1 - p) is at most 0.25, and "
-            f"near 0 where the network is sure: the gradient is {start:.2f} times the true one's "
-            "length at the starting weights")
-    if not m.mistaken.stopped:
-        text += f" and {m.step(m.mistaken.params)[1]:.2f} at the end"
+            "near 0 where the network is sure")
+    if start:
+        text += (f": the gradient is {start:.2f} times the true one's length at the starting "
+                 "weights")
+        if end:
+            text += f" and {end:.2f} at the end"
     return f"{text}. {m.ends()}"
 
 

@@ -358,3 +358,16 @@ def test_ctrl_c_ends_with_one_line_saying_where_and_status_130():
     assert child.returncode == 130
     assert re.fullmatch(r"nn_from_scratch.py: interrupted at epoch \d+ of the chapter's run\n",
                         err)
+
+
+@pytest.mark.parametrize("knobs", [["--init", "zeros"], ["--init", "constant"],
+                                   ["--init", "large"], ["--noise", "0", "--lr", "3"],
+                                   ["--hidden", "1"], ["--epochs", "1"]],
+                         ids=lambda k: " ".join(k))
+def test_every_mistake_runs_with_odd_knobs_and_says_only_what_it_measured(capsys, knobs):
+    for name in bugs.MISTAKES:
+        status, out, err = run_main(capsys, "--bug", name, "--epochs", "20", *knobs)
+        assert status == 0 and err == "", (name, err)
+        assert "nan" not in out and all(len(line) <= 80 for line in out.splitlines()), name
+    if knobs == ["--init", "zeros"]:  # no gradient at all: nothing can show
+        assert "the true gradient is zero" in " ".join(out.split())
