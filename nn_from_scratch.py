@@ -256,6 +256,8 @@ def parse_args(argv=None):
 def run(args):
     """The chapter's run, with the knobs of args: train, log, then use the trained network.
     `extras` does what the flags add (nothing but a progress line when none is given)."""
+    if args.bug:  # one classic mistake planted in a copy of these functions: companion/bugs.py
+        return flags.run_bug(args)
     X, y = make_xor_data(seed=args.seed, noise=args.noise)
     n_classes = len(np.unique(y))
     print(f"data: {X.shape[0]} points, {X.shape[1]} features, {n_classes} classes (XOR layout)")

@@ -3,32 +3,47 @@
     python nn_from_scratch.py --by-hand --hidden 2
 
 One gradient-descent step on the four cluster centres (so m = 4), from the run's starting weights,
-with its activation, hidden size and learning rate: each line of the chapter's listing as the
-chapter writes it, followed by the value it computes. The values are those of nn_from_scratch.py's
+with its activation, hidden size and learning rate: each line that computes a quantity, followed
+by the value it computes. The lines are read from the source of forward(), bce_loss(), backward()
+and update() (inspect), the branches the activation takes followed; a line that is the chapter's
+is written as the chapter writes it, any other as the source has it (an edit, or the mistake that
+--bug plants). The calculator check at the end writes out the formula of the lines that ran and
+computes its result from that very formula; where it can't tell what a line computes entry by
+entry, it says so. The values are those of nn_from_scratch.py's
 own forward(), bce_loss(), backward() and update() on those four points, rounded to 4
 significant digits. Training's steps use all 400 points: this step is not one of them, and the
 run's weights are left as they were.
 """
 
+import ast
+import inspect
+import io
 import math
+import textwrap
+import tokenize
 
+import numpy as np
+
+import nn_from_scratch
 from companion.cli import WIDTH, wrap
-from nn_from_scratch import CENTRES, LABELS, backward, bce_loss, forward, update
+from nn_from_scratch import CENTRES, LABELS
 
 SHOWN_UNITS = 8  # at most this many hidden units' columns
 
-# The slope in dz1 = da1 * slope, for each activation: in the chapter's names for entry [i,0],
-# and the same with that entry's numbers (z, a: z1[i,0] and a1[i,0] as printed).
+# The slope in dz1 = da1 * slope, for each activation, as a formula of z1 and a1 entry by
+# entry: what the chapter's line `dz1 = da1 * other_activation(activation)[1](z1, a1)` computes
+# (companion/activations.py's slopes), written out for the calculator check.
 SLOPES = {
-    "tanh": ("(1 - a1[i,0]**2)", lambda z, a: f"(1 - {a}**2)"),
-    "sigmoid": ("a1[i,0] * (1 - a1[i,0])", lambda z, a: f"{a} * (1 - {a})"),
-    "relu": ("(1 if z1[i,0] > 0 else 0)", lambda z, a: f"(1 if {z} > 0 else 0)"),
-    "leaky_relu": ("(1 if z1[i,0] > 0 else 0.01)", lambda z, a: f"(1 if {z} > 0 else 0.01)"),
-    "gelu": ("gelu_slope(z1[i,0])", lambda z, a: f"gelu_slope({z})"),
-    "silu": ("(a1[i,0] + sigmoid(z1[i,0]) * (1 - a1[i,0]))",
-             lambda z, a: f"({a} + sigmoid({z}) * (1 - {a}))"),
-    "identity": ("1", lambda z, a: "1"),
+    "tanh": "(1 - a1**2)",
+    "sigmoid": "a1 * (1 - a1)",
+    "relu": "(1 if z1 > 0 else 0)",
+    "leaky_relu": "(1 if z1 > 0 else 0.01)",
+    "gelu": "gelu_slope(z1)",
+    "silu": "(a1 + sigmoid(z1) * (1 - a1))",
+    "identity": "1",
 }
+# The functions an entry's formula may call, each element-wise.
+ELEMENTWISE = ("np.tanh", "np.exp", "np.log", "np.sqrt", "np.abs", "sigmoid", "gelu_slope")
 
 # The chapter's listing, a line per quantity shown, in its order; the hidden activation's line
 # and the slope's are the chapter's for tanh and say which function otherwise.
@@ -53,6 +68,13 @@ LISTING = [
 ]
 
 
+# How nn_from_scratch.py writes the lines whose listing text is not its code: the other
+# activations' lines, and the loss, which bce_loss() returns.
+OTHER_ACTIVATION = {"a1": "a1 = other_activation(activation)[0](z1)",
+                    "dz1": "dz1 = da1 * other_activation(activation)[1](z1, a1)"}
+THE_FUNCTIONS = ("forward", "bce_loss", "backward", "update")  # where the lines are read
+
+
 def digits(value):
     """value to 4 significant digits, a power of ten written short (1.234e-5), never -0."""
     text = f"{float(value) + 0.0:.4g}"
@@ -62,9 +84,12 @@ def digits(value):
     return "0" if float(text) == 0 else text
 
 
-def step(params, activation, lr):
-    """Every quantity of one step on the four centres, by the chapter's own functions, as
-    {name: array}; the weights given are left as they were."""
+def step(params, activation, lr, functions=None):
+    """Every quantity of one step on the four centres, by the chapter's own functions (or those
+    of `functions`, {name: function}, such as --bug's planted copies), as {name: array}; the
+    weights given are left as they were."""
+    forward, backward, update = (the(name, functions) for name in
+                                 ("forward", "backward", "update"))
     X, y = CENTRES, LABELS.reshape(-1, 1).astype(float)
     before = {name: W.copy() for name, W in params.items()}
     z1, a1, z2, p = forward(before, X, activation)
@@ -72,8 +97,102 @@ def step(params, activation, lr):
     after = {name: W.copy() for name, W in before.items()}
     update(after, grads, lr)
     return {"X": X, "y": y, **before, "z1": z1, "a1": a1, "z2": z2, "p": p,
-            "loss": bce_loss(p, y), **{"d" + name: g for name, g in grads.items()},
+            "loss": nn_from_scratch.bce_loss(p, y), **{"d" + name: g for name, g in grads.items()},
             **{"new " + name: W for name, W in after.items()}}
+
+
+def the(name, functions=None):
+    """The function that runs under `name`: from functions if given there, else the chapter's."""
+    return (functions or {}).get(name) or getattr(nn_from_scratch, name)
+
+
+# ---- the lines that ran, read from the source ----
+
+def statements_that_run(body, activation):
+    """The statements of a function's body in the order they run with this activation: an `if`
+    that tests the activation goes down the branch it takes."""
+    for node in body:
+        if isinstance(node, ast.If) and tests_activation(node.test):
+            taken = node.body if decided(node.test, activation) else node.orelse
+            yield from statements_that_run(taken, activation)
+        else:
+            yield node
+
+
+def tests_activation(test):
+    """Whether an `if`'s test reads nothing but the name `activation`."""
+    names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    return names == {"activation"}
+
+
+def decided(test, activation):
+    return eval(compile(ast.Expression(test), "<test>", "eval"), {}, {"activation": activation})
+
+
+def lines_that_ran(functions, activation):
+    """{quantity: [(the code that ran, its comment)]}, from the source of forward(),
+    bce_loss(), backward() and update(): a quantity is a name assigned with `=` (z1, dz2, ...),
+    `new W1` for `W1 -= ...`, and `loss` for what bce_loss() returns. An `x if activation ==
+    ... else y` is written as the side it takes."""
+    found = {}
+    for function in THE_FUNCTIONS:
+        source = textwrap.dedent(inspect.getsource(the(function, functions)))
+        lines = source.splitlines()
+        body = ast.parse(source).body[0].body
+        for node in statements_that_run(body, activation):
+            named = quantity(node, function)
+            if named:
+                found.setdefault(named, []).append((ran(node, source, activation),
+                                                    comment(node, lines)))
+    return found
+
+
+def quantity(node, function):
+    """The quantity a statement computes, if it computes one."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0],
+                                                                              ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        return "new " + node.target.id
+    if isinstance(node, ast.Return) and function == "bce_loss":
+        return "loss"
+    return None
+
+
+def ran(node, source, activation):
+    """The code of a statement as it ran: a conditional on the activation, the side taken."""
+    segment = ast.get_source_segment(source, node)
+    if isinstance(node, ast.Return):
+        return "loss = " + ast.get_source_segment(source, node.value)
+    value = node.value
+    if isinstance(value, ast.IfExp) and tests_activation(value.test):
+        side = value.body if decided(value.test, activation) else value.orelse
+        return f"{ast.get_source_segment(source, node.targets[0])} = " \
+               f"{ast.get_source_segment(source, side)}"
+    return segment
+
+
+def comment(node, lines):
+    """The comment after a statement, when it is the last on its line."""
+    if node.lineno != node.end_lineno:
+        return ""
+    rest = lines[node.end_lineno - 1].encode()[node.end_col_offset:].decode()
+    return rest.strip() if rest.strip().startswith("#") else ""
+
+
+def same_code(a, b):
+    """Whether two lines are the same code, however spaced (and whatever their comments)."""
+    try:
+        return ast.dump(ast.parse(a)) == ast.dump(ast.parse(b))
+    except SyntaxError:
+        return False
+
+
+def chapter_code(name, text, activation):
+    """How nn_from_scratch.py writes a listing line, when it is the chapter's."""
+    if activation != "tanh" and name in OTHER_ACTIVATION:
+        return OTHER_ACTIVATION[name]
+    return text.split("#")[0]
 
 
 def labels(name, shape):
@@ -114,27 +233,147 @@ def matrix(values, rows, cols):
 
 
 def shown(name, value):
-    """The lines that show one quantity: a matrix, or `= number` for the loss."""
-    if name == "loss":
-        return [f"  = {digits(value)}"]
+    """The lines that show one quantity: a matrix, or `= number` for the loss (and for any
+    quantity that is one number where the chapter's has a row of them)."""
+    value = np.asarray(value)
+    if value.ndim == 0:
+        return [f"  = {digits(value)}" + ("" if name == "loss" else "   (one number, shape ())")]
     if name.replace("new ", "").lstrip("d") == "W2":
         value = value.T
+    if value.ndim != 2:
+        return [f"  (shape {value.shape}: not a matrix this listing can show)"]
     rows, cols = labels(name, value.shape)
+    if len(rows) != value.shape[0] or len(cols) != min(value.shape[1], SHOWN_UNITS):
+        rows = [f"row {k}" for k in range(value.shape[0])]  # not the chapter's shape
+        cols = [f"col {k}" for k in range(min(value.shape[1], SHOWN_UNITS))]
+        return [f"  (shape {value.shape}, not the chapter's)"] + matrix(value, rows, cols)
     return matrix(value, rows, cols)
 
 
-def calculator(q, activation):
-    """One entry of dW1 written out as the chain rule with its numbers."""
-    formula, numbers = SLOPES[activation]
-    terms = " + ".join(f"({digits(x)})({digits(d)})" for x, d in zip(q["X"][:, 0], q["dz1"][:, 0]))
-    z, a, da = (bracketed(q[name][0, 0]) for name in ("z1", "a1", "da1"))
-    return ["check it with a calculator, one entry of dW1 (inputs row 0, unit 1):",
-            "  dW1[0,0] = the sum over the 4 points i of X[i,0] * dz1[i,0]",
-            wrap(f"= {terms} = {digits(q['dW1'][0, 0])}", indent="    ", first="    "),
-            wrap(f"where dz1[i,0] = da1[i,0] * {formula}; for the first point,",
-                 indent="    ", first="  "),
-            wrap(f"dz1[0,0] = {da} * {numbers(z, a)} = {digits(q['dz1'][0, 0])}",
-                 indent="    ", first="    ")]
+def written(name, text, found, activation, function):
+    """The line a quantity is shown under: the chapter's text when the line that ran is the
+    chapter's, else the line as the source has it; or a sentence when no one line computes it."""
+    if len(found) == 1 and same_code(found[0][0], chapter_code(name, text, activation)):
+        return [text]
+    if not found and name.startswith("new "):
+        return [f"{name[4:]}: no line of update() changes it, so it stays as it was"]
+    if not found:
+        return [f"{name}: no line of {function}() assigns it alone; as {function}() returns it"]
+    return [f"{code}   {note}" if note and len(code + note) < WIDTH - 3 else code
+            for code, note in found]
+
+
+# ---- the calculator check: the formulas that ran, written out for one entry ----
+
+def calculator(q, activation, lines):
+    """One entry of dW1 written out as the chain rule with its numbers, each result computed
+    from the formula printed; where a line is not one it can write out, it says so."""
+    head = ["check it with a calculator, one entry of dW1 (inputs row 0, unit 1):"]
+    dW1 = lines.get("dW1", [])
+    if len(dW1) != 1 or not same_code(dW1[0][0], "dW1 = X.T @ dz1"):
+        what = " and ".join(code for code, _ in dW1) or "no line of its own"
+        return head + [wrap(f"can't write it out: dW1 is computed by {what}, not by the "
+                            "chapter's X.T @ dz1, the sum this check writes out", first="  ",
+                            indent="  ")]
+    X, dz1 = q["X"][:, 0], np.asarray(q["dz1"])
+    if dz1.shape != q["z1"].shape:
+        return head + [f"  can't write it out: dz1 has shape {dz1.shape}, not z1's"]
+    terms = " + ".join(f"({digits(x)})({digits(d)})" for x, d in zip(X, dz1[:, 0]))
+    total = float(np.sum(X * dz1[:, 0]))  # the sum printed, over the four points
+    out = head + ["  dW1[0,0] = the sum over the 4 points i of X[i,0] * dz1[i,0]",
+                  wrap(f"= {terms} = {digits(total)}", indent="    ", first="    ")]
+    out += disagreement("dW1[0,0]", total, q["dW1"][0, 0])
+    return out + entry_of_dz1(q, activation, lines.get("dz1", []))
+
+
+def entry_of_dz1(q, activation, found):
+    """dz1[i,0] as the formula of its line, and dz1[0,0] computed from it."""
+    if len(found) != 1:
+        return [wrap(f"where dz1 is not computed by one line of backward(): this check can't "
+                     "write out its formula", indent="    ", first="  ")]
+    code = found[0][0]
+    if activation != "tanh" and same_code(code, OTHER_ACTIVATION["dz1"]):
+        formula = "da1 * " + SLOPES[activation]  # what other_activation(...)[1] computes
+    else:
+        node = ast.parse(code).body[0]
+        formula = ast.get_source_segment(code, node.value)
+    entry = entry_formula(formula, q, q["z1"].shape)
+    if entry is None:
+        return [wrap(f"where dz1 = {formula}: not an element-wise formula this check can write "
+                     "out for one entry (its numbers are above)", indent="    ", first="  ")]
+    symbols, numbers, exact = entry
+    value = float(eval(exact, formula_names(exact)))
+    return [wrap(f"where dz1[i,0] = {symbols}; for the first point,", indent="    ",
+                 first="  "),
+            wrap(f"dz1[0,0] = {numbers} = {digits(value)}", indent="    ", first="    ")] \
+        + disagreement("dz1[0,0]", value, q["dz1"][0, 0])
+
+
+def disagreement(name, computed, program):
+    """A line saying so, when the formula printed does not give what the program computed."""
+    if math.isclose(computed, float(program), rel_tol=1e-9, abs_tol=1e-300):
+        return []
+    return [wrap(f"but the program computed {name} = {digits(program)}: the line printed is "
+                 "not what ran (was the file changed after the run started?)", indent="    ",
+                 first="  ")]
+
+
+def entry_formula(formula, q, shape):
+    """formula, written for entry [i,0] (symbols), with the numbers of entry [0,0] to 4 digits
+    (numbers), and with them in full (exact, to compute with); None if formula is not element-
+    wise in arrays of `shape`."""
+    try:
+        tree = ast.parse(formula, mode="eval")
+    except SyntaxError:
+        return None
+    arrays = {name for name, v in q.items() if " " not in name and np.shape(v) == shape}
+    if not elementwise(tree.body, arrays):
+        return None
+    tokens = list(tokenize.generate_tokens(io.StringIO(formula).readline))
+
+    def written(entry):
+        text, at, previous = "", 0, None
+        for token in tokens:
+            start, end = token.start[1], token.end[1]
+            if token.type == tokenize.NAME and token.string in arrays and previous != ".":
+                text += formula[at:start] + entry(token.string)
+                at = end
+            previous = token.string
+        return text + formula[at:]
+
+    return (written(lambda name: f"{name}[i,0]"),
+            written(lambda name: bracketed(q[name][0, 0])),
+            written(lambda name: f"({float(q[name][0, 0])!r})"))
+
+
+def elementwise(node, arrays):
+    """Whether an expression computes each entry from the same entry of `arrays` alone."""
+    if isinstance(node, ast.Name):
+        return node.id in arrays
+    if isinstance(node, ast.Constant):
+        return type(node.value) in (int, float)
+    if isinstance(node, ast.BinOp):
+        return not isinstance(node.op, ast.MatMult) and all(
+            elementwise(n, arrays) for n in (node.left, node.right))
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and elementwise(node.operand, arrays)
+    if isinstance(node, ast.IfExp):
+        return all(elementwise(n, arrays) for n in (node.test, node.body, node.orelse))
+    if isinstance(node, ast.Compare):
+        return all(elementwise(n, arrays) for n in [node.left, *node.comparators])
+    if isinstance(node, ast.Call):
+        return (ast.unparse(node.func) in ELEMENTWISE and not node.keywords
+                and all(elementwise(n, arrays) for n in node.args))
+    return False
+
+
+def formula_names(text):
+    """What an entry's formula may call, to compute it."""
+    names = {"np": np, "sigmoid": nn_from_scratch.sigmoid}
+    if "gelu_slope" in text:
+        from companion.activations import gelu_slope
+        names["gelu_slope"] = gelu_slope
+    return names
 
 
 def bracketed(value):
@@ -143,12 +382,20 @@ def bracketed(value):
     return f"({text})" if text.startswith("-") else text
 
 
-def listing(params, activation, lr):
-    """The whole --by-hand text."""
-    q = step(params, activation, lr)
+FUNCTION_OF = {"forward pass": "forward", "loss: binary cross-entropy": "bce_loss"}
+
+
+def listing(params, activation, lr, functions=None, planted=None):
+    """The whole --by-hand text: of the chapter's functions, or of `functions` (--bug's copies,
+    the mistake `planted` in one of them)."""
+    q = step(params, activation, lr, functions)
+    ran_lines = lines_that_ran(functions, activation)
     hidden = params["W1"].shape[1]
     more = (f" Only units 1 to {SHOWN_UNITS} of {hidden} are shown; the sums over units (z2) "
             f"take them all." if hidden > SHOWN_UNITS else "")
+    if planted:
+        more += (f" The lines are those that ran, with --bug {planted} planted: its line as the "
+                 "planted copy's source has it.")
     lines = [wrap(f"one step by hand: the chapter's listing, line by line, with the numbers it "
                   f"computes, to 4 significant digits. It is one gradient-descent step on the "
                   f"four cluster centres (m = 4), from this run's starting weights ({activation},"
@@ -160,11 +407,13 @@ def listing(params, activation, lr):
         lines += [title] + shown(name, q[name])
     for part, quantities in LISTING:
         lines += ["", f"# ---- {part} ----"]
+        function = FUNCTION_OF.get(part, "update" if "update" in part else "backward")
         for name, text in quantities:
             if activation != "tanh" and name in ("a1", "dz1"):
                 text = {"a1": f"a1 = {activation}(z1)   # hidden activation (the chapter's: "
                               "np.tanh)",
                         "dz1": f"dz1 = da1 * {activation}'(z1)   # the chapter's tanh: "
                                "(1 - a1**2)"}[name]
-            lines += [text] + shown(name, q[name])
-    return "\n".join(lines + [""] + calculator(q, activation))
+            lines += written(name, text, ran_lines.get(name, []), activation, function)
+            lines += shown(name, q[name])
+    return "\n".join(lines + [""] + calculator(q, activation, ran_lines))

@@ -55,6 +55,10 @@ def add_arguments(parser):
                            "training; exit status 1 if an array's gradient is wrong")
     look.add_argument("--plot", metavar="FILE", type=figure_path,
                       help="save a figure of all of it (.png, .svg or .pdf); needs matplotlib")
+    look.add_argument("--bug", metavar="NAME",
+                      help="plant one classic mistake of a hand-derived backward pass in a copy "
+                           "of the chapter's functions, and run it beside the right run; "
+                           "--bug list lists them")
     parser.add_argument_group("the playground").add_argument(
         "--play", action="store_true",
         help="instead of the run: train in a full-screen terminal playground, from the knobs "
@@ -66,6 +70,13 @@ def play(args):
     """--play: the playground, companion/play.py, loaded only now."""
     from companion.play import main
     return main(args)
+
+
+def run_bug(args):
+    """--bug NAME: the chapter's run beside one with a classic mistake (companion/bugs.py,
+    loaded only then); the exit status."""
+    from companion.bugs import run
+    return run(args)
 
 
 class ImpliesWatch(argparse.Action):

@@ -106,3 +106,78 @@ def test_the_calculator_line_writes_one_entry_of_dW1_as_the_chain_rule(capsys, a
 def test_digits_are_four_significant_short_and_never_negative_zero():
     assert [digits(v) for v in [0.0889123, -0.09341, 1.234567e-5, -2.776e-17, -0.0, 1e-300 * 0]] \
         == ["0.08891", "-0.09341", "1.235e-5", "-2.776e-17", "0", "0"]
+
+
+# ---- the lines that ran: read from the source, and the calculator computed from them ----
+
+@pytest.mark.slow
+def test_an_edited_backward_pass_is_shown_as_it_is_and_its_equation_is_true(tmp_path):
+    """The issue's case: a reader writes tanh's slope as 1 - a1 in backward() and runs
+    --by-hand --hidden 2. The line shown is the edited one, and the calculator's equation holds:
+    (-0.05188) * (1 - (-0.4943)) is -0.07753 (the chapter's line would give -0.0392)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    shutil.copytree(ROOT / "companion", tmp_path / "companion",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    source = (ROOT / "nn_from_scratch.py").read_text()
+    edited = source.replace("dz1 = da1 * (1 - a1**2)      #", "dz1 = da1 * (1 - a1)         #")
+    assert edited != source
+    (tmp_path / "nn_from_scratch.py").write_text(edited)
+    done = subprocess.run([sys.executable, "nn_from_scratch.py", "--by-hand", "--hidden", "2",
+                           "--epochs", "1"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60)
+    lines = done.stdout.splitlines()
+    assert "dz1 = da1 * (1 - a1)   # element-wise: times tanh'(z) = 1 - tanh(z)^2" in lines
+    assert not any(line.startswith("dz1 = da1 * (1 - a1**2)") for line in lines)
+    assert "  where dz1[i,0] = da1[i,0] * (1 - a1[i,0]); for the first point," in lines
+    assert "    dz1[0,0] = (-0.05188) * (1 - (-0.4943)) = -0.07753" in lines
+    assert -0.05188 * (1 - (-0.4943)) == pytest.approx(-0.07753, abs=1e-5)
+
+
+def backward_written_otherwise(params, X, y, z1, a1, p, activation="tanh"):
+    """The chapter's backward pass, with dz1 written as a product the check can't write out
+    entry by entry (a transpose), and dW1 as a sum of a product."""
+    W2 = params["W2"]
+    m = len(X)
+    dz2 = (p - y) / m
+    dW2 = a1.T @ dz2
+    db2 = dz2.sum(0, keepdims=True)
+    da1 = dz2 @ W2.T
+    dz1 = (da1.T * (1 - a1**2).T).T
+    dW1 = X.T @ dz1
+    db1 = dz1.sum(0, keepdims=True)
+    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "z2": dz2, "a1": da1, "z1": dz1}
+
+
+def test_a_line_it_cant_write_out_entry_by_entry_is_said_not_guessed():
+    from companion.by_hand import listing
+    text = listing(init_params(2, 2), "tanh", 0.5, {"backward": backward_written_otherwise})
+    said = " ".join(text.split("check it with a calculator")[1].split())
+    assert "dz1 = (da1.T * (1 - a1**2).T).T" in text.splitlines()  # as the source has it
+    assert "not an element-wise formula this check can write out" in said
+    assert "dz1[0,0] =" not in said
+
+
+def test_a_source_that_is_not_what_ran_is_caught_not_printed_as_true():
+    """inspect reads the file; if it says one thing and the code that ran another (a file edited
+    after the run started), the computed formula disagrees with the program, and it says so."""
+    import linecache
+
+    from companion.by_hand import listing
+    real = inspect_source(backward_written_otherwise).replace("(da1.T * (1 - a1**2).T).T",
+                                                              "da1 * (1 - a1)")
+    shown = real.replace("da1 * (1 - a1)", "da1 * (1 - a1**2)")
+    namespace = {}
+    exec(compile(real, "<ran>", "exec"), namespace)
+    linecache.cache["<ran>"] = (len(shown), None, shown.splitlines(True), "<ran>")
+    text = listing(init_params(2, 2), "tanh", 0.5, {"backward": namespace[
+        "backward_written_otherwise"]})
+    assert "but the program computed dz1[0,0] = -0.07753" in " ".join(text.split())
+
+
+def inspect_source(function):
+    import inspect
+    return inspect.getsource(function)
