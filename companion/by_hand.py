@@ -62,10 +62,11 @@ def digits(value):
     return "0" if float(text) == 0 else text
 
 
-def step(params, activation, lr):
-    """Every quantity of one step on the four centres, by the chapter's own functions, as
-    {name: array}; the weights given are left as they were."""
-    X, y = CENTRES, LABELS.reshape(-1, 1).astype(float)
+def step(params, activation, lr, X=CENTRES, labels=LABELS):
+    """Every quantity of one step on the four centres (or the four points X of classes
+    labels), by the chapter's own functions, as {name: array}; the weights given are left as
+    they were."""
+    y = labels.reshape(-1, 1).astype(float)
     before = {name: W.copy() for name, W in params.items()}
     z1, a1, z2, p = forward(before, X, activation)
     grads = backward(before, X, y, z1, a1, p, activation)
@@ -76,9 +77,10 @@ def step(params, activation, lr):
             **{"new " + name: W for name, W in after.items()}}
 
 
-def labels(name, shape):
+def labels(name, shape, X=CENTRES):
     """The row and column labels of a quantity: points, inputs or units, as its shape says."""
-    points = [f"({x1:+.0f},{x2:+.0f})" for x1, x2 in CENTRES]
+    points = [f"({x1:+.0f},{x2:+.0f})" if X is CENTRES else f"({x1:+.2f},{x2:+.2f})"
+              for x1, x2 in X]
     units = [f"unit {k + 1}" for k in range(min(shape[1], SHOWN_UNITS))] if len(shape) > 1 else []
     plain = name.replace("new ", "")
     if plain in ("X", "dX"):
@@ -113,13 +115,13 @@ def matrix(values, rows, cols):
     return lines
 
 
-def shown(name, value):
+def shown(name, value, X=CENTRES):
     """The lines that show one quantity: a matrix, or `= number` for the loss."""
     if name == "loss":
         return [f"  = {digits(value)}"]
     if name.replace("new ", "").lstrip("d") == "W2":
         value = value.T
-    rows, cols = labels(name, value.shape)
+    rows, cols = labels(name, value.shape, X)
     return matrix(value, rows, cols)
 
 
@@ -143,21 +145,23 @@ def bracketed(value):
     return f"({text})" if text.startswith("-") else text
 
 
-def listing(params, activation, lr):
-    """The whole --by-hand text."""
-    q = step(params, activation, lr)
+def listing(params, activation, lr, points=None, training=400):
+    """The whole --by-hand text. points: (X, labels, what they are) of the four points to step
+    on, the four cluster centres if None; training: how many points training's steps use."""
+    X, classes, about = points or (CENTRES, LABELS, "the four cluster centres")
+    q = step(params, activation, lr, X, classes)
     hidden = params["W1"].shape[1]
     more = (f" Only units 1 to {SHOWN_UNITS} of {hidden} are shown; the sums over units (z2) "
             f"take them all." if hidden > SHOWN_UNITS else "")
     lines = [wrap(f"one step by hand: the chapter's listing, line by line, with the numbers it "
-                  f"computes, to 4 significant digits. It is one gradient-descent step on the "
-                  f"four cluster centres (m = 4), from this run's starting weights ({activation},"
-                  f" {hidden} hidden units, lr {lr:g}); training's steps below use all 400 "
-                  f"points, so this is not one of them.{more}", indent=""), ""]
+                  f"computes, to 4 significant digits. It is one gradient-descent step on "
+                  f"{about} (m = 4), from this run's starting weights ({activation},"
+                  f" {hidden} hidden units, lr {lr:g}); training's steps below use all "
+                  f"{training} points, so this is not one of them.{more}", indent=""), ""]
     for name, title in [("X", "X: the four points, a row each"), ("y", "y: their classes"),
                         ("W1", "W1 (n_in, hidden)"), ("b1", "b1 (1, hidden)"),
                         ("W2", "W2 (hidden, 1), shown as a row"), ("b2", "b2 (1, 1)")]:
-        lines += [title] + shown(name, q[name])
+        lines += [title] + shown(name, q[name], X)
     for part, quantities in LISTING:
         lines += ["", f"# ---- {part} ----"]
         for name, text in quantities:
@@ -166,5 +170,5 @@ def listing(params, activation, lr):
                               "np.tanh)",
                         "dz1": f"dz1 = da1 * {activation}'(z1)   # the chapter's tanh: "
                                "(1 - a1**2)"}[name]
-            lines += [text] + shown(name, q[name])
+            lines += [text] + shown(name, q[name], X)
     return "\n".join(lines + [""] + calculator(q, activation))
