@@ -227,7 +227,7 @@ class Extras:
 
     def __init__(self, args, X, y, params, score, data=None):
         """score(p): the loss and the accuracy of a forward pass's p, as the log measures them.
-        data: the run's Inputs (companion/inputs.py), if flags asked for more than the chapter's."""
+        data: the run's Inputs (companion/inputs.py): its points, held out points, weights."""
         self.args, self.X, self.y, self.score = args, X, y, score
         self.data = data
         self.test = data.test if data else None  # (X_test, y_test): --test's held-out points
