@@ -108,7 +108,7 @@ def read(path):
         raise Refused(f"{name}: every row is held out: nothing to train on")
     if len(np.unique(training)) < 2:
         raise Refused(f"{name}: all {'training ' * (held is not None)}points are class "
-                      f"{cell(training[0])}: it needs two classes")
+                      f"{cell(training[0])}, none {cell(1 - training[0])}")
     return np.ascontiguousarray(X), labels.reshape(-1, 1).copy(), held
 
 
@@ -150,9 +150,10 @@ def number(text, name, line, column):
     try:
         value = float(text)
     except ValueError:
-        raise Refused(f"{where}: {shortened(text.strip(), 16)} is not a number") from None
+        shown = f" {shortened(text.strip(), 10)}" if text.isprintable() else ""
+        raise Refused(f"{where}:{shown} is not a number") from None
     if not math.isfinite(value):
-        raise Refused(f"{where} is {text.strip()[:10]}, not a finite number")
+        raise Refused(f"{where}: {text.strip()[:10]} is not finite")
     return value
 
 

@@ -91,8 +91,8 @@ def data_source(text):
     """An argparse type for --data: a set's name, or a .csv file's."""
     if text in DATA_NAMES or text.lower().endswith(".csv"):
         return text
-    raise argparse.ArgumentTypeError(f"{shortened(text)} is none of {', '.join(DATA_NAMES)}, "
-                                     "nor a .csv file")
+    raise argparse.ArgumentTypeError(f"{shortened(text)} is not a data set's name nor a .csv "
+                                     "file")
 
 
 def csv_path(text):
@@ -130,7 +130,7 @@ def check_arguments(parser, args):
     if args.epochs == 0 and (args.watch or args.curve or args.plot):
         parser.error("--epochs 0: --watch, --curve and --plot need training")
     if args.points is not None and args.data not in DATA_NAMES:
-        parser.error("--points: a file has the points it has (--points is for named sets)")
+        parser.error("--points is for the named sets, not a file")
     return args
 
 
@@ -196,11 +196,15 @@ def size(nbytes, up):
 def refuse_early(args):
     """Raise Refused, before anything is allocated or trained, for a run that would not fit in
     memory or whose --plot could not be saved."""
-    points, reading = 400, 0
+    points, reading, file = 400, 0, False
     if args.data != "xor" or args.points or args.test:
-        from companion.inputs import rows  # counts a file's rows without reading it whole
+        from companion.inputs import is_file, rows  # counts a file's rows, not reading it whole
         points, reading = rows(args)
+        file = is_file(args)
     need, budget = run_memory(args, points) + reading, memory_budget()
+    if need > budget and file:
+        raise Refused(f"--data {shortened(args.data)}: about {size(need, up=True)}, over the "
+                      f"{size(budget, up=False)} budget")
     if need > budget:
         raise Refused(f"this run needs about {size(need, up=True)} of memory; the budget is "
                       f"{size(budget, up=False)}")

@@ -108,8 +108,7 @@ def from_file(args):
     name = os.path.basename(args.data)
     if held is not None:
         if args.test:
-            raise Refused(f"--test: {shortened(args.data)} already marks its held-out rows "
-                          "(its held_out column)")
+            raise Refused(f"--test: {shortened(args.data)} marks its own held-out rows")
     elif args.test:
         if args.test >= len(X):
             raise Refused(f"--test {args.test}: {shortened(args.data)} has {len(X)} rows; "
