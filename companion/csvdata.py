@@ -150,7 +150,7 @@ def number(text, name, line, column):
     try:
         value = float(text)
     except ValueError:
-        shown = f" {shortened(text.strip(), 10)}" if text.isprintable() else ""
+        shown = f" {shortened(text.strip(), 6)}" if text.isprintable() else ""
         raise Refused(f"{where}:{shown} is not a number") from None
     if not math.isfinite(value):
         raise Refused(f"{where}: {text.strip()[:10]} is not finite")

@@ -211,7 +211,7 @@ def valid(X, y, held):
             and set(np.unique(y)) <= {0.0, 1.0} and (held is None or len(held) == len(X)))
 
 
-@hypothesis.settings(max_examples=150, deadline=None,
+@hypothesis.settings(max_examples=150, deadline=None, database=None,
                      suppress_health_check=list(hypothesis.HealthCheck))
 @hypothesis.given(rows=ROWS, newline=st.sampled_from(["\n", "\r\n"]))
 def test_any_file_is_read_or_refused_in_one_line(tmp_path_factory, rows, newline):
@@ -226,7 +226,7 @@ def test_any_file_is_read_or_refused_in_one_line(tmp_path_factory, rows, newline
     assert valid(X, y, held)
 
 
-@hypothesis.settings(max_examples=25, deadline=None,
+@hypothesis.settings(max_examples=25, deadline=None, database=None,
                      suppress_health_check=list(hypothesis.HealthCheck))
 @hypothesis.given(rows=ROWS)
 def test_any_file_runs_or_is_refused_and_nothing_is_written(tmp_path_factory, rows):
@@ -254,7 +254,7 @@ def test_any_file_runs_or_is_refused_and_nothing_is_written(tmp_path_factory, ro
         assert written == ["f.csv", "out.csv", "out.json"]
 
 
-@hypothesis.settings(max_examples=60, deadline=None,
+@hypothesis.settings(max_examples=60, deadline=None, database=None,
                      suppress_health_check=list(hypothesis.HealthCheck))
 @hypothesis.given(X=st.lists(st.lists(st.floats(allow_nan=False, allow_infinity=False),
                                       min_size=2, max_size=2), min_size=3, max_size=10))
