@@ -118,7 +118,7 @@ def from_file(args):
             len(X), args.test, replace=False)] = True
         if len(np.unique(y[~held])) < 2:
             raise Refused(f"--test {args.test}: the rows left to train on are all one class")
-    if held is None:
+    if held is None or not held.any():  # a held_out column of 0s holds nothing out
         return Inputs(X, y, name)
     return Inputs(X[~held], y[~held], name, (X[held], y[held]))
 

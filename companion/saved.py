@@ -63,17 +63,17 @@ def load(path, n_in, hidden):
     params = {}
     for key, shape in expected(n_in, hidden).items():
         if key not in arrays:
-            raise Refused(f"{name}: has no {key}: is it a file --save wrote?")
+            raise Refused(f"{name}: has no {key} (not --save's file?)")
         try:
             W = np.array(arrays[key], dtype=float)
         except (ValueError, TypeError):
             raise Refused(f"{name}: {key} is not a table of numbers") from None
         if W.shape != shape:
             got = " x ".join(map(str, W.shape)) or "one number"
-            raise Refused(f"{name}: {key} is {got}; {n_in} features and --hidden {hidden} "
-                          f"need {shape[0]} x {shape[1]}")
+            raise Refused(f"{name}: {key} is {got}, not {shape[0]} x {shape[1]} (--hidden "
+                          f"{hidden})")
         if not np.isfinite(W).all():
-            raise Refused(f"{name}: {key} holds a value that is not a finite number")
+            raise Refused(f"{name}: {key} holds a value that is not finite")
         params[key] = W
     return params
 
@@ -87,13 +87,13 @@ def read_json(path, name):
     except (ValueError, RecursionError):  # a JSONDecodeError, or text that is not UTF-8
         raise Refused(f"{name}: is not a JSON file (corrupt?)") from None
     if not isinstance(whole, dict):
-        raise Refused(f"{name}: holds no W1, b1, W2, b2: is it a file --save wrote?")
+        raise Refused(f"{name}: has no W1, b1, W2, b2 (not --save's file?)")
     return whole
 
 
 def read_npz(path, name):
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with open(path, "rb") as file, np.load(file, allow_pickle=False) as npz:
             return {key: npz[key] for key in NAMES if key in npz.files}
     except OSError as err:
         raise Refused(f"{name}: can't be read ({err.strerror or 'not a .npz file'})") from None
