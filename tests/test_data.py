@@ -184,6 +184,32 @@ def test_the_figure_draws_every_set(tmp_path, capsys):
     assert (status, err) == (0, "") and (tmp_path / "f.png").stat().st_size > 10_000
 
 
+# ---- docs/data.md tells the truth ----
+
+DOCS = (ROOT / "docs" / "data.md").read_text()
+BLOCKS = re.findall(r"<!-- output of: nn_from_scratch\.py (.*?) -->\n```\n(.*?)\n```", DOCS, re.S)
+
+
+def test_the_docs_mark_their_output_blocks():
+    assert [argv for argv, _ in BLOCKS] == ["--data spiral --boundary", "--data circles --test 400",
+                                            "--data spiral --points 40 --test 400"]
+
+
+@pytest.mark.parametrize("argv, block", BLOCKS, ids=[b[0] for b in BLOCKS])
+def test_each_output_block_of_the_docs_is_what_the_run_prints(capsys, argv, block):
+    assert run(argv.split(), capsys) == (0, block + "\n", "")
+
+
+def test_the_numbers_the_docs_quote_are_the_runs():
+    text = " ".join(DOCS.split())
+    spiral = dict(BLOCKS)["--data spiral --boundary"]
+    assert f"not far enough: {spiral.split('final train accuracy: ')[1][:5]} on the training" \
+        in text
+    gap = dict(BLOCKS)["--data spiral --points 40 --test 400"]
+    test = float(gap.split("final test accuracy: ")[1][:5])
+    assert "wrong a third of the time" in text and 0.6 < test < 0.7
+
+
 # ---- the table of docs/data.md: train and test accuracy, seeds 0 to 9 ----
 
 TABLE_SEEDS, TABLE_POINTS, TABLE_HIDDEN = range(10), 400, (8, 32)
@@ -212,6 +238,7 @@ def table():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # 80 runs of 2,000 epochs: about 2 minutes alone, more on a busy machine
 def test_the_accuracy_table_in_the_docs_is_what_the_runs_measure():
     assert table() in (ROOT / "docs" / "data.md").read_text()
 
