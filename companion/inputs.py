@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from companion import csvdata, datasets
+from companion import datasets
 from companion.cli import Refused, shortened
 from nn_from_scratch import CENTRES, LABELS, accuracy, predict
 
@@ -30,6 +30,7 @@ def rows(args):
     needs besides (the table as read, and the split into features and labels)."""
     if not is_file(args):
         return (args.points or DEFAULT_POINTS) + (args.test or 0), 0
+    from companion import csvdata  # only for a file
     lines, cells, longest = csvdata.measure(args.data)
     return lines, 16 * cells + 10 * longest
 
@@ -104,6 +105,7 @@ def load(args):
 
 def from_file(args):
     """The reader's points; --test holds out that many rows, chosen by the seed."""
+    from companion import csvdata  # only for a file
     X, y, held = csvdata.read(args.data)
     name = os.path.basename(args.data)
     if held is not None:
