@@ -13,22 +13,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import nn_from_scratch  # noqa: E402
-from companion import datasets, inputs  # noqa: E402
+from companion import datasets  # noqa: E402
 from companion.pictures import compact  # noqa: E402
 from nn_from_scratch import accuracy, init_params, make_xor_data, predict, train  # noqa: E402
+from test_csv import run  # noqa: E402  (main(argv): status, stdout, stderr)
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = datasets.DATA_NAMES
 
 
-def run(argv, capsys):
-    try:
-        status = nn_from_scratch.main(argv)
-    except SystemExit as exit_:
-        status = exit_.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 # ---- the sets ----

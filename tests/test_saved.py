@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 
-import nn_from_scratch
+from test_csv import run  # main(argv): status, stdout, stderr
 from companion import saved
 from companion.datasets import make_data
 from nn_from_scratch import init_params, train
@@ -17,13 +17,6 @@ SPIRAL = ["--data", "spiral", "--test", "50", "--seed", "3", "--epochs", "300",
           "--predict", "0.5,-1"]
 
 
-def run(argv, capsys):
-    try:
-        status = nn_from_scratch.main(argv)
-    except SystemExit as exit_:
-        status = exit_.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def without(out, *starts):
