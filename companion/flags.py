@@ -58,7 +58,7 @@ def add_arguments(parser):
     add_data_arguments(parser)
 
 
-DATA_NAMES = ("xor", "circles", "moons", "spiral")  # companion/datasets.py's, for --help
+DATA_NAMES = ("xor", "circles", "moons", "spiral")  # --data's sets: companion/datasets.py
 
 
 def add_data_arguments(parser):
@@ -75,7 +75,8 @@ def add_data_arguments(parser):
                            "accuracy (test-acc): N fresh points of a named set, or N rows of "
                            "a file, chosen by the seed")
     data.add_argument("--predict", metavar="X1,X2", type=point, action="append",
-                      help="after training, P(class 1) at this point (repeatable)")
+                      help="after training, P(class 1) at this point (repeatable; "
+                           "write --predict=-1,2 for a point that starts with -)")
     data.add_argument("--save", metavar="FILE", type=weights_path("--save"),
                       help="after training, write W1, b1, W2, b2, the knobs and the data to a "
                            ".json (floats exact) or .npz file")

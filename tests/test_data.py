@@ -32,6 +32,10 @@ def test_data_xor_and_its_400_points_are_the_chapters_run_byte_for_byte(capsys):
         assert run(argv, capsys) == (0, snapshot, "")
 
 
+def test_data_names_every_generated_set_and_nothing_else():
+    assert tuple(datasets.GENERATED) == SETS == ("xor", "circles", "moons", "spiral")
+
+
 def test_xor_is_make_xor_data_itself():
     X, y = make_xor_data(5, 0.2)
     same = datasets.make_data("xor", 5, 0.2, 400)
