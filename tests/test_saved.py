@@ -11,7 +11,7 @@ import pytest
 from test_csv import run  # main(argv): status, stdout, stderr
 from companion import saved
 from companion.datasets import make_data
-from nn_from_scratch import init_params, train
+from nn_from_scratch import init_params, predict, train
 
 SPIRAL = ["--data", "spiral", "--test", "50", "--seed", "3", "--epochs", "300",
           "--predict", "0.5,-1"]
@@ -76,6 +76,12 @@ def test_save_then_load_with_epochs_0_gives_the_same_accuracies_and_probabilitie
     end = end[next(i for i, line in enumerate(end) if line.startswith("final")):-1]
     assert evaluated.splitlines()[2:] == end  # after the data's two lines: no log, the same end
     assert "final test accuracy" in evaluated and "P(class 1) at your points" in evaluated
+    # and exactly, not only to 3 decimals: the weights loaded are the very ones trained, so
+    # every probability is the same float
+    params, X, _ = trained_in_memory()
+    loaded = saved.load(f"w.{kind}", 2, 8)
+    assert all(loaded[name].tobytes() == params[name].tobytes() for name in saved.NAMES)
+    assert predict(loaded, X).tobytes() == predict(params, X).tobytes()
 
 
 def trained_in_memory():
