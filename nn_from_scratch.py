@@ -24,7 +24,8 @@ W1 is (n_in, hidden), b1 is (1, hidden), W2 is (hidden, 1), b2 is (1, 1).
 The chapter leaves out its data set, seed and learning rate; the values below are the ones that
 reproduce every number it prints (see the README). Left out on purpose, as in the chapter:
 mini-batches, momentum, regularisation and a test split. The chapter reports training accuracy
-on all 400 points, and so do we.
+on all 400 points, and so do we (--test holds points out, and --data trains on other sets or
+your own points: docs/data.md).
 
 Importing this module only defines things. What is not the chapter lives in the companion/
 package: its terminal manners (companion/cli.py) and its flags (companion/flags.py), which
@@ -243,14 +244,15 @@ def parse_args(argv=None):
               "(default: xavier)")
     knob("--lr", type=number(float, 0, strict=True), default=0.5, metavar="X",
          help="learning rate (default: 0.5)")
-    knob("--epochs", type=number(int, 1, high=MOST_EPOCHS), default=2000, metavar="N",
-         help=f"full-batch gradient-descent steps, at most {plain(MOST_EPOCHS)} (default: 2000)")
+    knob("--epochs", type=number(int, 0, high=MOST_EPOCHS), default=2000, metavar="N",
+         help=f"full-batch gradient-descent steps, at most {plain(MOST_EPOCHS)}; 0 only with "
+              "--load (default: 2000)")
     knob("--seed", type=number(int, 0), default=0, metavar="N",
          help="seed of the data and of the weights (default: 0)")
     knob("--noise", type=number(float, 0, high=MOST_NOISE), default=0.35, metavar="X",
          help=f"spread (std) of each cluster, at most {plain(MOST_NOISE)} (default: 0.35)")
     flags.add_arguments(parser)
-    return parser.parse_args(argv)
+    return flags.check_arguments(parser, parser.parse_args(argv))
 
 
 def run(args):
@@ -258,28 +260,35 @@ def run(args):
     `extras` does what the flags add (nothing but a progress line when none is given)."""
     if args.bug:  # one classic mistake planted in a copy of these functions: companion/bugs.py
         return flags.run_bug(args)
-    X, y = make_xor_data(seed=args.seed, noise=args.noise)
+    # make_xor_data(args.seed, args.noise) unless --data names another set or a file; with
+    # --test, the held-out points too; with --load, the saved weights (companion/inputs.py)
+    data = flags.the_data(args)
+    X, y = data.X, data.y
     n_classes = len(np.unique(y))
-    print(f"data: {X.shape[0]} points, {X.shape[1]} features, {n_classes} classes (XOR layout)")
+    print(f"data: {X.shape[0]} points, {X.shape[1]} features, {n_classes} classes ({data.name})")
 
-    params = init_params(X.shape[1], args.hidden, args.init, args.seed)
+    params = data.saved or init_params(X.shape[1], args.hidden, args.init, args.seed)
     width = len(str(args.epochs - 1))
     def score(p):
         return bce_loss(p, y), accuracy(p, y)
 
-    extras = flags.Extras(args, X, y, params, score)
+    extras = flags.Extras(args, X, y, params, score, data)
     extras.before_training(params)  # --shapes, --by-hand, --gradcheck print here
     with extras:
 
         def show(epoch, loss, acc):
-            extras.log(f"epoch {epoch:{width}d}  loss {loss:.4f}  train-acc {acc:.3f}")
+            extras.log(f"epoch {epoch:{width}d}  loss {loss:.4f}  train-acc {acc:.3f}"
+                       + extras.test_column(params))  # --test: the held-out points' accuracy
 
         log = train(params, X, y, args.activation, args.lr, args.epochs, show, extras.on_epoch)
 
     print(f"final train accuracy: {accuracy(predict(params, X, args.activation), y):.3f}")
-    print("sanity check on the four cluster centers:")
-    for centre, p in zip(CENTRES, predict(params, CENTRES, args.activation)[:, 0]):
-        print(f"  point {str(centre):9} -> P(class 1) = {p:.3f}")
+    extras.final_test(params)  # --test
+    what, points, names = data.check  # the four cluster centres, on the chapter's data
+    print(f"sanity check on {what}:")
+    for name, p in zip(names, predict(params, points, args.activation)[:, 0]):
+        print(f"  point {name:9} -> P(class 1) = {p:.3f}")
+    extras.predictions(params)  # --predict
     flags.warn_if_loss_climbed(log, args.lr)  # a learning rate far too large says so
     return extras.after_training(params)  # the pictures; 1 if the gradient check failed
 

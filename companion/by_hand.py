@@ -84,13 +84,13 @@ def digits(value):
     return "0" if float(text) == 0 else text
 
 
-def step(params, activation, lr, functions=None):
+def step(params, activation, lr, functions=None, X=CENTRES, labels=LABELS):
     """Every quantity of one step on the four centres, by the chapter's own functions (or those
     of `functions`, {name: function}, such as --bug's planted copies), as {name: array}; the
     weights given are left as they were."""
     forward, backward, update = (the(name, functions) for name in
                                  ("forward", "backward", "update"))
-    X, y = CENTRES, LABELS.reshape(-1, 1).astype(float)
+    y = labels.reshape(-1, 1).astype(float)
     before = {name: W.copy() for name, W in params.items()}
     z1, a1, z2, p = forward(before, X, activation)
     grads = backward(before, X, y, z1, a1, p, activation)
@@ -195,9 +195,10 @@ def chapter_code(name, text, activation):
     return text.split("#")[0]
 
 
-def labels(name, shape):
+def labels(name, shape, X=CENTRES):
     """The row and column labels of a quantity: points, inputs or units, as its shape says."""
-    points = [f"({x1:+.0f},{x2:+.0f})" for x1, x2 in CENTRES]
+    points = [f"({x1:+.0f},{x2:+.0f})" if X is CENTRES else f"({x1:+.2f},{x2:+.2f})"
+              for x1, x2 in X]
     units = [f"unit {k + 1}" for k in range(min(shape[1], SHOWN_UNITS))] if len(shape) > 1 else []
     plain = name.replace("new ", "")
     if plain in ("X", "dX"):
@@ -232,7 +233,7 @@ def matrix(values, rows, cols):
     return lines
 
 
-def shown(name, value):
+def shown(name, value, X=CENTRES):
     """The lines that show one quantity: a matrix, or `= number` for the loss (and for any
     quantity that is one number where the chapter's has a row of them)."""
     value = np.asarray(value)
@@ -242,7 +243,7 @@ def shown(name, value):
         value = value.T
     if value.ndim != 2:
         return [f"  (shape {value.shape}: not a matrix this listing can show)"]
-    rows, cols = labels(name, value.shape)
+    rows, cols = labels(name, value.shape, X)
     if len(rows) != value.shape[0] or len(cols) != min(value.shape[1], SHOWN_UNITS):
         rows = [f"row {k}" for k in range(value.shape[0])]  # not the chapter's shape
         cols = [f"col {k}" for k in range(min(value.shape[1], SHOWN_UNITS))]
@@ -385,10 +386,13 @@ def bracketed(value):
 FUNCTION_OF = {"forward pass": "forward", "loss: binary cross-entropy": "bce_loss"}
 
 
-def listing(params, activation, lr, functions=None, planted=None):
+def listing(params, activation, lr, functions=None, planted=None, points=None, training=400):
     """The whole --by-hand text: of the chapter's functions, or of `functions` (--bug's copies,
-    the mistake `planted` in one of them)."""
-    q = step(params, activation, lr, functions)
+    the mistake `planted` in one of them). points: (X, labels, what they are) of the four points
+    to step on, the four cluster centres if None; training: how many points training's steps
+    use."""
+    X, classes, about = points or (CENTRES, LABELS, "the four cluster centres")
+    q = step(params, activation, lr, functions, X, classes)
     ran_lines = lines_that_ran(functions, activation)
     hidden = params["W1"].shape[1]
     more = (f" Only units 1 to {SHOWN_UNITS} of {hidden} are shown; the sums over units (z2) "
@@ -397,14 +401,14 @@ def listing(params, activation, lr, functions=None, planted=None):
         more += (f" The lines are those that ran, with --bug {planted} planted: its line as the "
                  "planted copy's source has it.")
     lines = [wrap(f"one step by hand: the chapter's listing, line by line, with the numbers it "
-                  f"computes, to 4 significant digits. It is one gradient-descent step on the "
-                  f"four cluster centres (m = 4), from this run's starting weights ({activation},"
-                  f" {hidden} hidden units, lr {lr:g}); training's steps below use all 400 "
-                  f"points, so this is not one of them.{more}", indent=""), ""]
+                  f"computes, to 4 significant digits. It is one gradient-descent step on "
+                  f"{about} (m = 4), from this run's starting weights ({activation},"
+                  f" {hidden} hidden units, lr {lr:g}); training's steps below use all "
+                  f"{training} points, so this is not one of them.{more}", indent=""), ""]
     for name, title in [("X", "X: the four points, a row each"), ("y", "y: their classes"),
                         ("W1", "W1 (n_in, hidden)"), ("b1", "b1 (1, hidden)"),
                         ("W2", "W2 (hidden, 1), shown as a row"), ("b2", "b2 (1, 1)")]:
-        lines += [title] + shown(name, q[name])
+        lines += [title] + shown(name, q[name], X)
     for part, quantities in LISTING:
         lines += ["", f"# ---- {part} ----"]
         function = FUNCTION_OF.get(part, "update" if "update" in part else "backward")
@@ -415,5 +419,5 @@ def listing(params, activation, lr, functions=None, planted=None):
                         "dz1": f"dz1 = da1 * {activation}'(z1)   # the chapter's tanh: "
                                "(1 - a1**2)"}[name]
             lines += written(name, text, ran_lines.get(name, []), activation, function)
-            lines += shown(name, q[name])
+            lines += shown(name, q[name], X)
     return "\n".join(lines + [""] + calculator(q, activation, ran_lines))

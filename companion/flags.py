@@ -64,6 +64,7 @@ def add_arguments(parser):
         help="instead of the run: train in a full-screen terminal playground, from the knobs "
              "above, with keys to pause, step, change the lr live, reset and look (see "
              "docs/play.md)")
+    add_data_arguments(parser)
 
 
 def play(args):
@@ -77,6 +78,84 @@ def run_bug(args):
     loaded only then); the exit status."""
     from companion.bugs import run
     return run(args)
+
+
+
+DATA_NAMES = ("xor", "circles", "moons", "spiral")  # --data's sets: companion/datasets.py
+
+
+def add_data_arguments(parser):
+    """Declare the data flags: which points, held-out points, weights and data in and out."""
+    data = parser.add_argument_group("data, held-out points, weights in and out (docs/data.md)")
+    data.add_argument("--data", metavar="NAME|FILE", type=data_source, default="xor",
+                      help=f"the points: {', '.join(DATA_NAMES)} (400 points each, spread "
+                           "by --noise), or a .csv file of your own: feature columns, then a "
+                           "label of 0 or 1 (default: xor, the chapter's)")
+    data.add_argument("--points", type=number(int, 4, high=10**9), metavar="N",
+                      help="how many points a named set has (default: 400)")
+    data.add_argument("--test", type=number(int, 1, high=10**9), metavar="N",
+                      help="hold out N points the network never trains on, and log their "
+                           "accuracy (test-acc): N fresh points of a named set, or N rows of "
+                           "a file, chosen by the seed")
+    data.add_argument("--predict", metavar="X1,X2", type=point, action="append",
+                      help="after training, P(class 1) at this point (repeatable; "
+                           "write --predict=-1,2 for a point that starts with -)")
+    data.add_argument("--save", metavar="FILE", type=weights_path("--save"),
+                      help="after training, write W1, b1, W2, b2, the knobs and the data to a "
+                           ".json (floats exact) or .npz file")
+    data.add_argument("--load", metavar="FILE", type=weights_path("--load"),
+                      help="start from the weights a --save wrote instead of initialising; "
+                           "with --epochs 0, only evaluate them")
+    data.add_argument("--dump-data", metavar="FILE", type=csv_path,
+                      help="after training, write the points (and which are held out) to a "
+                           ".csv file that --data reads back exactly")
+
+
+def data_source(text):
+    """An argparse type for --data: a set's name, or a .csv file's."""
+    if text in DATA_NAMES or text.lower().endswith(".csv"):
+        return text
+    raise argparse.ArgumentTypeError(f"{shortened(text)} is not a data set's name nor a .csv "
+                                     "file")
+
+
+def csv_path(text):
+    if not os.path.basename(text).lower().endswith(".csv") or len(os.path.basename(text)) < 5:
+        raise argparse.ArgumentTypeError(f"{shortened(text)} is not a .csv file name")
+    return text
+
+
+def weights_path(flag):
+    def parse(text):
+        name, extension = os.path.splitext(os.path.basename(text))
+        if not name or extension.lower() not in (".json", ".npz"):
+            raise argparse.ArgumentTypeError(f"{shortened(text)} is not a .json or .npz file "
+                                             "name")
+        return text
+    return parse
+
+
+def point(text):
+    """An argparse type for --predict: numbers separated by commas, each finite."""
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    if not values or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"{shortened(text)} is not a point such as 0.5,-1")
+    return values
+
+
+def check_arguments(parser, args):
+    """The flags that only go together, checked once all are parsed: a bad mix is a bad
+    argument (one line, exit status 2)."""
+    if args.epochs == 0 and not args.load:
+        parser.error("--epochs: 0 is not allowed without --load FILE")
+    if args.epochs == 0 and (args.watch or args.curve or args.plot):
+        parser.error("--epochs 0: --watch, --curve and --plot need training")
+    if args.points is not None and args.data not in DATA_NAMES:
+        parser.error("--points is for the named sets, not a file")
+    return args
 
 
 class ImpliesWatch(argparse.Action):
@@ -143,13 +222,32 @@ def size(nbytes, up):
 def refuse_early(args):
     """Raise Refused, before anything is allocated or trained, for a run that would not fit in
     memory or whose --plot could not be saved."""
-    need, budget = run_memory(args), memory_budget()
+    points, reading, file = 400, 0, False
+    if args.data != "xor" or args.points or args.test:
+        from companion.inputs import is_file, rows  # counts a file's rows, not reading it whole
+        points, reading = rows(args)
+        file = is_file(args)
+    need, budget = run_memory(args, points) + reading, memory_budget()
+    if need > budget and file:
+        raise Refused(f"--data {shortened(args.data)}: about {size(need, up=True)}, over the "
+                      f"{size(budget, up=False)} budget")
     if need > budget:
         raise Refused(f"this run needs about {size(need, up=True)} of memory; the budget is "
                       f"{size(budget, up=False)}")
     if args.plot:
         from companion.plot import check_can_save  # imports matplotlib
         check_can_save(args.plot)
+    for flag, path in (("--save", args.save), ("--dump-data", args.dump_data)):
+        if path:
+            from companion.csvdata import check_can_write
+            check_can_write(path, flag)
+
+
+def the_data(args):
+    """The run's points, held-out points and loaded weights (companion/inputs.py): the chapter's
+    make_xor_data() unless --data says otherwise. Refused, in one line, for a bad file or mix."""
+    from companion.inputs import load
+    return load(args)
 
 
 CLIMBED = 1.5  # a loss that ends 1.5 times where it started (or higher) has climbed
@@ -171,9 +269,12 @@ class Extras:
     gives the terminal back (cursor shown) however training ends, and turns Ctrl-C into one line
     saying where training stopped."""
 
-    def __init__(self, args, X, y, params, score):
-        """score(p): the loss and the accuracy of a forward pass's p, as the log measures them."""
+    def __init__(self, args, X, y, params, score, data=None):
+        """score(p): the loss and the accuracy of a forward pass's p, as the log measures them.
+        data: the run's Inputs (companion/inputs.py): its points, held out points, weights."""
         self.args, self.X, self.y, self.score = args, X, y, score
+        self.data = data
+        self.test = data.test if data else None  # (X_test, y_test): --test's held-out points
         self.latest = None  # (epoch, p) of the latest forward pass, for Ctrl-C's message
         if args.hidden_space or args.plot:  # the before-and-after pictures need the start
             self.start = {name: W.copy() for name, W in params.items()}
@@ -193,12 +294,15 @@ class Extras:
     def before_training(self, params):
         """What the flags print before training: --shapes, --by-hand, the first --gradcheck."""
         args, X, y = self.args, self.X, self.y
+        if self.test is not None:
+            print(f"held out: {len(self.test[0])} points, never trained on (test-acc below)")
         if args.shapes:
             from companion.pictures import shapes_table
             print(shapes_table(params, X, y, args.activation))
         if args.by_hand:
             from companion.by_hand import listing
-            print(listing(params, args.activation, args.lr))
+            points = self.data.by_hand if self.data else None
+            print(listing(params, args.activation, args.lr, points=points, training=len(X)))
         if args.gradcheck:
             self.wrong += self.gradcheck(params, "at the starting weights")
 
@@ -233,6 +337,29 @@ class Extras:
         else:
             print(line)
 
+    def test_accuracy(self, params):
+        """--test: the held-out points' accuracy with these weights, or None."""
+        if self.test is None:
+            return None
+        from companion.inputs import accuracy_on
+        return accuracy_on(params, *self.test, self.args.activation)
+
+    def test_column(self, params):
+        """The log line's test-acc column, with --test."""
+        acc = self.test_accuracy(params)
+        return "" if acc is None else f"  test-acc {acc:.3f}"
+
+    def final_test(self, params):
+        """After the final train accuracy, with --test: the held-out points' accuracy."""
+        if self.test is not None:
+            print(f"final test accuracy: {self.test_accuracy(params):.3f}")
+
+    def predictions(self, params):
+        """--predict: P(class 1) at each point the reader asked about."""
+        if self.args.predict:
+            from companion.inputs import predictions
+            print(predictions(params, self.args.predict, self.args.activation))
+
     def gradcheck(self, params, when):
         from companion.gradcheck import check_gradients, kinks_crossed, table
         X, activation = self.X, self.args.activation
@@ -261,6 +388,15 @@ class Extras:
             from companion.plot import save_figure
             save_figure(args.plot, self.start, params, X, y, args.activation, self.curve)
             print(wrap(f"figure saved to {args.plot}"))
+        if args.save:
+            from companion.inputs import knobs
+            from companion.saved import save
+            save(args.save, params, knobs(args, len(X)), self.data.data)
+            print(wrap(f"weights saved to {args.save}"))
+        if args.dump_data:
+            from companion.csvdata import write
+            write(args.dump_data, X, y, *(self.test or ()))
+            print(wrap(f"points written to {args.dump_data}"))
         if self.wrong:
             fail("nn_from_scratch.py: the gradient check failed: backward() is wrong for "
                  + "; ".join(self.wrong) + " (see the tables above)")

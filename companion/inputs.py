@@ -1,0 +1,147 @@
+"""What a run of nn_from_scratch.py starts from: its points, its held-out points, its weights.
+
+    rows(args)     the points a run will hold (training and held out), and the bytes a file
+                   read needs: for the memory check, before anything is read whole
+    load(args)     the Inputs of a run: --data's points (a set's, or the reader's file),
+                   --test's held-out points and --load's weights, each checked against the
+                   other flags before anything is printed or trained
+
+With no --data, --points, --test or --load, the points are make_xor_data()'s: the chapter's.
+"""
+
+import os
+
+import numpy as np
+
+from companion import datasets
+from companion.cli import Refused, shortened
+from nn_from_scratch import CENTRES, LABELS, accuracy, predict
+
+DEFAULT_POINTS = 400  # the chapter's
+PLANE_FLAGS = ("boundary", "features", "watch", "plot", "by_hand")  # they draw x1 and x2
+
+
+def is_file(args):
+    return args.data not in datasets.DATA_NAMES
+
+
+def rows(args):
+    """(points, bytes): how many points the run will hold, and the bytes that reading its file
+    needs besides (the table as read, and the split into features and labels)."""
+    if not is_file(args):
+        return (args.points or DEFAULT_POINTS) + (args.test or 0), 0
+    from companion import csvdata  # only for a file
+    lines, cells, longest = csvdata.measure(args.data)
+    return lines, 16 * cells + 10 * longest
+
+
+class Inputs:
+    """X, y: the training points. name: the data's name in the log's first line. test:
+    (X_test, y_test), or None without held-out points. check: (what, points, labels) of the
+    sanity check. by_hand: the four points --by-hand steps on, with their classes and what they
+    are. saved: --load's weights, or None. data: the points as --save writes them."""
+
+    def __init__(self, X, y, name, test=None, centres=False):
+        self.X, self.y, self.name, self.test = X, y, name, test
+        self.saved = None
+        self.data = {"X": X, "y": y}
+        if test is not None:
+            self.data.update(X_test=test[0], y_test=test[1])
+        if centres:  # the chapter's clusters
+            self.by_hand = CENTRES, LABELS, "the four cluster centres"
+            self.check = "the four cluster centers", CENTRES, [str(c) for c in CENTRES]
+        else:
+            self.by_hand = four_points(X, y)
+            points = self.by_hand[0]
+            self.check = (self.by_hand[2], points, [point_name(x, c) for x, c in
+                                                     zip(points, self.by_hand[1])])
+
+
+def four_points(X, y):
+    """Four training points, the first two of each class (more of the other class when one has
+    a single point), their classes, and a sentence saying which they are."""
+    first = [np.flatnonzero(y[:, 0] == c)[:2] for c in (0, 1)]
+    if len(first[0]) < 2 or len(first[1]) < 2:
+        short = 0 if len(first[0]) < 2 else 1
+        first[1 - short] = np.flatnonzero(y[:, 0] == 1 - short)[:4 - len(first[short])]
+    picked = np.concatenate(first)
+    return X[picked], y[picked, 0].astype(int), "four training points, the first two of each class"
+
+
+def point_name(x, label):
+    """[0.41, -1.73] (class 0): a point as the sanity check names it."""
+    values = ", ".join(f"{v:.2f}" for v in x[:3]) + (", ..." if len(x) > 3 else "")
+    return f"[{values}] (class {label})"
+
+
+def load(args):
+    """The run's Inputs; Refused, in one line, where the data, the held-out points, the saved
+    weights or the flags that need two features or a point disagree."""
+    if is_file(args):
+        inputs = from_file(args)
+    else:
+        name, points = args.data, args.points or DEFAULT_POINTS
+        X, y = datasets.make_data(name, args.seed, args.noise, points)
+        test = (datasets.make_test_data(name, args.seed, args.noise, args.test)
+                if args.test else None)
+        xor = name == "xor"
+        inputs = Inputs(X, y, "XOR layout" if xor else name, test, centres=xor)
+    features = inputs.X.shape[1]
+    if features != 2:
+        needing = [f"--{flag.replace('_', '-')}" for flag in PLANE_FLAGS if getattr(args, flag)]
+        if needing:
+            raise Refused(f"{' and '.join(needing)} draw{'s' * (len(needing) == 1)} the plane of "
+                          f"2 features; the data has {features}")
+    for point in args.predict or []:
+        if len(point) != features:
+            raise Refused(f"--predict {','.join(f'{v:g}' for v in point)}: {len(point)} "
+                          f"value{'s' * (len(point) != 1)}, but the data has {features} "
+                          f"feature{'s' * (features != 1)}")
+    if args.load:
+        from companion.saved import load as load_weights
+        inputs.saved = load_weights(args.load, features, args.hidden)
+    return inputs
+
+
+def from_file(args):
+    """The reader's points; --test holds out that many rows, chosen by the seed."""
+    from companion import csvdata  # only for a file
+    X, y, held = csvdata.read(args.data)
+    name = os.path.basename(args.data)
+    if held is not None:
+        if args.test:
+            raise Refused(f"--test: {shortened(args.data)} marks its own held-out rows")
+    elif args.test:
+        if args.test >= len(X):
+            raise Refused(f"--test {args.test}: {shortened(args.data)} has {len(X)} rows; "
+                          "some must be left to train on")
+        held = np.zeros(len(X), bool)
+        held[np.random.default_rng((args.seed, datasets.TEST_STREAM)).choice(
+            len(X), args.test, replace=False)] = True
+        if len(np.unique(y[~held])) < 2:
+            raise Refused(f"--test {args.test}: the rows left to train on are all one class")
+    if held is None or not held.any():  # a held_out column of 0s holds nothing out
+        return Inputs(X, y, name)
+    return Inputs(X[~held], y[~held], name, (X[held], y[held]))
+
+
+def accuracy_on(params, X, y, activation):
+    """The accuracy of the network on points X, y (the held-out points)."""
+    return float(accuracy(predict(params, X, activation), y))
+
+
+def predictions(params, points, activation):
+    """--predict's lines: P(class 1) at each of the reader's points."""
+    p = predict(params, np.array(points, dtype=float), activation)[:, 0]
+    lines = ["P(class 1) at your points (--predict):"]
+    lines += [f"  point {','.join(f'{v:g}' for v in x)} -> P(class 1) = {q:.3f}"
+              for x, q in zip(points, p)]
+    return "\n".join(lines)
+
+
+def knobs(args, points):
+    """The run's settings, as --save writes them beside the weights."""
+    return {"data": args.data, "points": points, "test": args.test, "hidden": args.hidden,
+            "activation": args.activation, "init": args.init, "lr": args.lr,
+            "epochs": args.epochs, "seed": args.seed, "noise": args.noise,
+            "loaded": args.load}

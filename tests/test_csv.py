@@ -1,0 +1,208 @@
+"""--data FILE.csv: the reader's own points. Every bad file gets one line naming the file, the
+row and what is wrong, exit status 2, before any training: nothing on stdout, no traceback,
+nothing written. A good file's points are read exactly, whatever they are (hypothesis)."""
+
+import os
+
+import numpy as np
+import pytest
+
+import nn_from_scratch
+from companion import csvdata, inputs
+
+OUTPUTS = ["--save", "out.json", "--dump-data", "out.csv"]
+
+# (name, file contents or None to leave the file out, what the message must say)
+BAD = [
+    ("missing", None, "no such file"),
+    ("empty", "", "is empty"),
+    ("blank lines only", "\n\n  \n", "is empty"),
+    ("a header alone", "x1,x2,label\n", "has a header row but no points"),
+    ("not a number", "x1,x2,label\n1,2,0\n3,abc,1\n", "row 3, column 2: 'abc' is not a number"),
+    ("nan", "1,2,0\nnan,1,1\n", "row 2, column 1: nan is not finite"),
+    ("NaN in the label", "1,2,0\n1,1,NaN\n", "row 2, column 3: NaN is not finite"),
+    ("inf", "1,inf,0\n1,1,1\n", "row 1, column 2: inf is not finite"),
+    ("-inf", "1,2,0\n-inf,1,1\n", "row 2, column 1: -inf is not finite"),
+    ("a float that overflows", "1,2,0\n1e999,1,1\n", "row 2, column 1: 1e999 is not finite"),
+    ("an empty cell", "1,2,0\n1,,1\n", "row 2, column 2 is empty"),
+    ("a short row", "1,2,0\n3,4\n", "row 2 has 2 cells; row 1 has 3"),
+    ("a long row", "1,2,0\n3,4,1,5\n", "row 2 has 4 cells; row 1 has 3"),
+    ("a row shorter than the header", "a,b,label\n1,2,0\n1,1\n", "row 3 has 2 cells; the header "
+                                                                  "has 3"),
+    ("a label of 2", "1,2,0\n3,4,2\n", "row 2: label 2 is not 0 or 1"),
+    ("a label of 0.5", "1,2,0.5\n3,4,1\n", "row 1: label 0.5 is not 0 or 1"),
+    ("a label of -1", "1,2,-1\n3,4,1\n", "row 1: label -1 is not 0 or 1"),
+    ("a single class", "1,2,1\n3,4,1\n5,6,1\n", "all points are class 1, none 0"),
+    ("a single row", "x,label\n1,0\n", "all points are class 0"),
+    ("no feature", "0\n1\n", "row 1: no feature before the label"),
+    ("not text", b"\xff\xfe\x00\x81,1\n", "is not text (UTF-8)"),
+    ("a NUL byte", "1,2,0\n1,\x002,1\n", "row 2"),
+    ("a bad held_out", "x1,label,held_out\n1,0,0\n2,1,3\n", "row 3: held_out 3 is not 0 or 1"),
+    ("every row held out", "x1,label,held_out\n1,0,1\n2,1,1\n",
+     "every row is held out: nothing to train on"),
+    ("one class left to train on", "x1,label,held_out\n1,0,0\n2,1,1\n3,0,0\n",
+     "all training points are class 0"),
+    ("semicolons", "1;2;0\n3;4;1\n", "row 2, column 1: '3;4;1' is not a number"),
+]
+
+
+def run(argv, capsys):
+    """main(argv): its status, stdout and stderr; a SystemExit's code is the status too."""
+    try:
+        status = nn_from_scratch.main(argv)
+    except SystemExit as exit_:
+        status = exit_.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_refused_in_one_line(status, out, err, *said):
+    assert status == 2 and out == ""
+    assert len(err.splitlines()) == 1 and len(err.splitlines()[0]) <= 80, err
+    assert "Traceback" not in err
+    for text in said:
+        assert text in err, (text, err)
+
+
+@pytest.mark.parametrize("name, text, said", BAD, ids=[b[0] for b in BAD])
+def test_a_bad_file_gets_one_line_naming_it_and_nothing_is_written(tmp_path, monkeypatch, capsys,
+                                                                    name, text, said):
+    monkeypatch.chdir(tmp_path)
+    if text is not None:
+        (tmp_path / "bad.csv").write_bytes(text if isinstance(text, bytes) else text.encode())
+    before = sorted(os.listdir(tmp_path))
+    status, out, err = run(["--data", "bad.csv", *OUTPUTS, "--epochs", "1"], capsys)
+    assert_refused_in_one_line(status, out, err, "--data 'bad.csv'", said)
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_there_are_at_least_20_named_bad_files():
+    assert len(BAD) >= 20
+
+
+def test_a_folder_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder.csv").mkdir()
+    assert_refused_in_one_line(*run(["--data", "folder.csv"], capsys), "is a folder, not a file")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")
+def test_an_unreadable_file_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "locked.csv").write_text("1,2,0\n3,4,1\n")
+    os.chmod(tmp_path / "locked.csv", 0)
+    assert_refused_in_one_line(*run(["--data", "locked.csv"], capsys), "can't be read")
+
+
+def test_a_file_too_big_for_the_memory_budget_is_refused_before_it_is_read(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    rows = "\n".join(f"{k},{k % 2}" for k in range(100_000))
+    (tmp_path / "big.csv").write_text("x,label\n" + rows + "\n")
+    monkeypatch.setenv("NN_MEMORY_BUDGET", "6e7")
+
+    def never(path):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(csvdata, "read", never)
+    assert_refused_in_one_line(*run(["--data", "big.csv"], capsys),
+                               "--data 'big.csv': about", "over the 60.0 MB budget")
+
+
+def test_the_memory_check_counts_rows_and_cells_without_reading_the_file_whole(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("a,b,label\n1,2,0\n3,4,1")  # no newline at the end
+    assert csvdata.measure(str(path)) == (3, 9, 9)
+    csvdata.CHUNK, old = 4, csvdata.CHUNK  # lines cut across chunks count the same
+    try:
+        assert csvdata.measure(str(path)) == (3, 9, 9)
+    finally:
+        csvdata.CHUNK = old
+
+
+def test_test_must_leave_rows_to_train_on(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.csv").write_text("1,0\n2,1\n3,0\n4,1\n")
+    assert_refused_in_one_line(*run(["--data", "f.csv", "--test", "4"], capsys),
+                               "--test 4: 'f.csv' has 4 rows")
+    (tmp_path / "g.csv").write_text("x,label,held_out\n1,0,0\n2,1,1\n3,1,0\n")
+    assert_refused_in_one_line(*run(["--data", "g.csv", "--test", "1"], capsys),
+                               "--test: 'g.csv' marks its own held-out rows")
+
+
+def test_points_is_refused_with_a_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.csv").write_text("1,0\n2,1\n")
+    assert_refused_in_one_line(*run(["--data", "f.csv", "--points", "8"], capsys), "--points")
+
+
+def test_a_name_that_is_neither_a_set_nor_a_csv_file_is_a_bad_argument(capsys):
+    assert_refused_in_one_line(*run(["--data", "spirals"], capsys),
+                               "'spirals' is not a data set's name nor a .csv file")
+
+
+# ---- good files ----
+
+def test_a_header_blank_lines_spaces_a_bom_and_quotes_are_read(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes("\ufeffheight, weight ,label\n\n 1.5, -2 ,0\n\"3e-1\",4,1.0\n\n".encode())
+    X, y, held = csvdata.read(str(path))
+    assert X.tolist() == [[1.5, -2.0], [0.3, 4.0]] and y.tolist() == [[0.0], [1.0]]
+    assert held is None
+
+
+def test_any_number_of_features_trains_and_the_plane_pictures_say_they_need_two(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 3))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    (tmp_path / "three.csv").write_text("".join(f"{a},{b},{c},{t}\n"
+                                                for (a, b, c), t in zip(X, y)))
+    status, out, err = run(["--data", "three.csv", "--epochs", "20", "--shapes", "--gradcheck",
+                            "--hidden-space", "--curve", "--predict", "1,1,0"], capsys)
+    assert status == 0 and err == ""
+    assert out.startswith("data: 60 points, 3 features, 2 classes (three.csv)\n")
+    assert "X    (60, 3)" in out and "P(class 1) at your points" in out
+    for flag in ["--boundary", "--features", "--watch", "--by-hand"]:
+        assert_refused_in_one_line(*run(["--data", "three.csv", flag], capsys),
+                                   f"{flag} draws the plane of 2 features; the data has 3")
+    assert_refused_in_one_line(*run(["--data", "three.csv", "--predict", "1,2"], capsys),
+                               "--predict 1,2: 2 values, but the data has 3 features")
+
+
+def test_one_feature_is_enough(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one.csv").write_text("".join(f"{x},{int(abs(x) > 1)}\n"
+                                              for x in np.linspace(-2, 2, 41)))
+    status, out, err = run(["--data", "one.csv", "--hidden", "4"], capsys)
+    assert status == 0 and "41 points, 1 features" in out
+    assert float(out.split("final train accuracy: ")[1].split()[0]) >= 0.9
+
+
+def test_test_holds_out_rows_chosen_by_the_seed(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.csv").write_text("".join(f"{k},{k % 2}\n" for k in range(20)))
+    picked = {}
+    for seed in (0, 0, 1):
+        args = nn_from_scratch.parse_args(["--data", "f.csv", "--test", "5", "--seed", str(seed)])
+        data = inputs.load(args)
+        assert len(data.X) == 15 and len(data.test[0]) == 5
+        assert sorted(data.X[:, 0].tolist() + data.test[0][:, 0].tolist()) == list(range(20))
+        assert data.X[:, 0].tolist() == sorted(data.X[:, 0].tolist())  # the file's order kept
+        picked.setdefault(seed, []).append(data.test[0][:, 0].tolist())
+    assert picked[0][0] == picked[0][1] != picked[1][0]
+
+
+@pytest.mark.slow
+def test_a_bad_file_from_a_real_process_is_one_line_and_no_traceback(tmp_path):
+    import subprocess
+    import sys
+    (tmp_path / "bad.csv").write_text("x1,x2,label\n1,2,0\n3,oops,1\n")
+    result = subprocess.run([sys.executable, str(inputs.__file__).replace(
+        "companion/inputs.py", "nn_from_scratch.py"), "--data", "bad.csv", "--save", "w.json"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("nn_from_scratch.py: --data 'bad.csv': row 3, column 2: 'oops' "
+                             "is not a number\n")
+    assert sorted(os.listdir(tmp_path)) == ["bad.csv"]
