@@ -204,6 +204,10 @@ ALONE = {  # flags that make no sense with --bug, and why
 }
 
 
+# The data flags (docs/data.md), which --bug does not take: its runs and notes are the chapter's.
+DATA_FLAGS = ("points", "test", "predict", "save", "load", "dump_data")
+
+
 class Run(NamedTuple):
     """One training run: its log, its trained weights, its curve (or None), and where it stopped
     if it did not finish (None, or (epoch, the error))."""
@@ -220,6 +224,9 @@ def refusal(args):
     for flag, why in ALONE.items():
         if getattr(args, flag):
             return why
+    data_flags = [f"--{flag.replace('_', '-')}" for flag in DATA_FLAGS if getattr(args, flag)]
+    if args.data != "xor" or data_flags:
+        return f"--bug runs on the chapter's data alone: not with {(data_flags or ['--data'])[0]}"
     if not planted_line_runs(args.bug, args.activation):
         return (f"--bug {args.bug} plants a mistake in a line of tanh's, which does not run "
                 f"with --activation {args.activation}")

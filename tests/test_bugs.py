@@ -371,3 +371,14 @@ def test_every_mistake_runs_with_odd_knobs_and_says_only_what_it_measured(capsys
         assert "nan" not in out and all(len(line) <= 80 for line in out.splitlines()), name
     if knobs == ["--init", "zeros"]:  # no gradient at all: nothing can show
         assert "the true gradient is zero" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--data", "spiral"], "--data"), (["--test", "100"], "--test"),
+    (["--load", "w.json"], "--load"), (["--predict", "1,1"], "--predict")])
+def test_a_bug_with_another_data_flag_is_one_line_and_exit_2(argv, named, capsys):
+    import nn_from_scratch
+    assert nn_from_scratch.main(["--bug", "no-bias-update", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == (f"nn_from_scratch.py: --bug runs on the chapter's data alone: "
+                                 f"not with {named}\n")
