@@ -275,6 +275,8 @@ class Extras:
         self.args, self.X, self.y, self.score = args, X, y, score
         self.data = data
         self.test = data.test if data else None  # (X_test, y_test): --test's held-out points
+        # The XOR clusters' centres, which the unit maps mark, mean something on XOR alone.
+        self.centres = {} if args.data == "xor" else {"centres": None}
         self.latest = None  # (epoch, p) of the latest forward pass, for Ctrl-C's message
         if args.hidden_space or args.plot:  # the before-and-after pictures need the start
             self.start = {name: W.copy() for name, W in params.items()}
@@ -282,7 +284,8 @@ class Extras:
         self.watch = self.curve = None
         if args.watch:
             from companion.watch import Watch
-            self.watch = Watch(params, X, y, args.activation, args.epochs, args.watch_seconds)
+            self.watch = Watch(params, X, y, args.activation, args.epochs, args.watch_seconds,
+                               test=self.test)
         if args.curve or args.plot:
             from companion.pictures import Curve
             self.curve = Curve(y, args.epochs)
@@ -374,19 +377,21 @@ class Extras:
         if args.boundary or args.features or args.curve or args.hidden_space:
             from companion import pictures
         if args.boundary:
-            print(pictures.boundary_map(params, X, y, args.activation))
+            print(pictures.boundary_map(params, X, y, args.activation, test=self.test))
         if args.features:
-            print(pictures.feature_maps(params, X, args.activation))
+            print(pictures.feature_maps(params, X, args.activation, **self.centres))
         if args.curve:
             print(self.curve.plot())
         if args.hidden_space:
-            print(pictures.hidden_space_map(self.start, X, y, args.activation, "before training"))
-            print(pictures.hidden_space_map(params, X, y, args.activation, "after training"))
+            for weights, when in ((self.start, "before training"), (params, "after training")):
+                print(pictures.hidden_space_map(weights, X, y, args.activation, when,
+                                                test=self.test))
         if args.gradcheck:
             self.wrong += self.gradcheck(params, "after training")
         if args.plot:
             from companion.plot import save_figure
-            save_figure(args.plot, self.start, params, X, y, args.activation, self.curve)
+            save_figure(args.plot, self.start, params, X, y, args.activation, self.curve,
+                        test=self.test, **self.centres)
             print(wrap(f"figure saved to {args.plot}"))
         if args.save:
             from companion.inputs import knobs
