@@ -26,8 +26,10 @@ from companion.cli import (WIDTH, ArgumentParser, Progress, Stop, command, fail,
                            memory_budget, number, wrap)
 import contextlib  # noqa: E402, I001
 import multiprocessing  # noqa: E402
+import multiprocessing.connection  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
+import sys  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -620,12 +622,8 @@ def measure_all(seeds, workers=1, on_done=None, claims=CLAIMS, networks=NETWORKS
     if workers <= 1:
         by_seed = run(map)
     else:
-        # spawn: fresh workers, the same on every system, and safe from a parent with threads
-        spawn = multiprocessing.get_context("spawn")
-        with one_blas_thread(), ctrl_c_ignored():
-            pool = spawn.Pool(workers, initializer=quiet_worker)
-        with pool:
-            by_seed = run(pool.imap)  # the pool is ended, workers and all, on any way out
+        with Workers(workers) as pool:  # the workers are killed on any way out
+            by_seed = run(pool.map)
     return {measure.__name__: dict(zip(seeds, (row[measure.__name__] for row in by_seed)))
             for measure, _ in claims}
 
@@ -633,6 +631,126 @@ def measure_all(seeds, workers=1, on_done=None, claims=CLAIMS, networks=NETWORKS
 def work_units(seeds):
     """How many tasks measure_all reports as done, for a progress line."""
     return len(seeds) * (len(NETWORKS) + 1)
+
+
+# ---- worker processes ----
+#
+# Plain processes of our own, not multiprocessing.Pool: each worker has a pipe of its own, and
+# the parent sends it one task at a time and waits on the pipes and on the processes themselves.
+# No lock or queue is shared, so nothing a dying worker holds can block the parent; and on the
+# way out, however it comes (the end, an error, Ctrl-C, SIGTERM, SIGHUP), every worker is
+# killed and reaped. (Pool.terminate() could deadlock on its task queue's lock when a signal
+# came while a task was being fed: issue 17.)
+
+class WorkerDied(Exception):
+    """A worker process ended before it sent its result: killed by a signal or by the OS."""
+
+
+class Workers:
+    """`count` worker processes; map(function, tasks) yields function(task) for each task, in
+    the order of tasks. A task's exception is raised in the parent, as it would be in one
+    process. Use it in a with block: leaving it kills the workers."""
+
+    def __init__(self, count):
+        spawn = multiprocessing.get_context("spawn")  # fresh workers, the same on every system
+        self.processes, self.pipes = [], []
+        try:
+            with one_blas_thread(), ctrl_c_ignored():
+                for _ in range(count):
+                    mine, theirs = spawn.Pipe()
+                    process = spawn.Process(target=serve, args=(theirs,), daemon=True)
+                    self.processes.append(process)
+                    self.pipes.append(mine)
+                    process.start()
+                    theirs.close()
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def map(self, function, tasks):
+        tasks = list(tasks)
+        results, waiting, given, busy = {}, 0, 0, {}  # busy: worker -> index of its task
+        idle = list(range(len(self.processes)))
+        while waiting < len(tasks):
+            while idle and given < len(tasks):
+                worker = idle.pop(0)
+                self.send(worker, (function, tasks[given]))
+                busy[worker] = given
+                given += 1
+            pipes = {self.pipes[w]: w for w in busy}
+            ends = {self.processes[w].sentinel: w for w in busy}
+            for ready in multiprocessing.connection.wait(list(pipes) + list(ends)):
+                worker = pipes.get(ready, ends.get(ready))
+                if worker not in busy:
+                    continue  # both its pipe and its end were ready: its result is in
+                results[busy.pop(worker)] = self.receive(worker)
+                idle.append(worker)
+            while waiting in results:
+                yield results.pop(waiting)
+                waiting += 1
+
+    def send(self, worker, message):
+        try:
+            self.pipes[worker].send(message)
+        except OSError:  # a broken pipe: the worker is gone
+            raise self.died(worker) from None
+
+    def receive(self, worker):
+        """The result of the worker's task, or its exception raised here."""
+        try:
+            ok, value = self.pipes[worker].recv()
+        except (EOFError, OSError):  # it ended without a word
+            raise self.died(worker) from None
+        if not ok:
+            raise value
+        return value
+
+    def died(self, worker):
+        process = self.processes[worker]
+        process.join(1)
+        code = process.exitcode
+        how = (f"killed by signal {-code}" if code is not None and code < 0
+               else f"exit status {code}")
+        return WorkerDied(f"a worker process ended before it sent its result ({how})")
+
+    def close(self):
+        """Kill every worker and reap it: a kill can't be ignored, and no lock is waited on."""
+        for process in self.processes:
+            if process.pid is not None and process.exitcode is None:
+                process.kill()
+        for process in self.processes:
+            if process.pid is not None:
+                process.join()
+        for pipe in self.pipes:
+            pipe.close()
+        self.processes, self.pipes = [], []
+
+
+def serve(pipe):
+    """A worker: run each task the parent sends and send back (True, result), or (False, the
+    exception) if the task raised; end when the parent closes its pipe."""
+    quiet_worker()
+    while True:
+        try:
+            function, task = pipe.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        try:
+            answer = (True, function(task))
+        except Exception as err:  # noqa: BLE001 (the parent raises it)
+            answer = (False, err)
+        try:
+            pipe.send(answer)
+        except (OSError, KeyboardInterrupt):  # the parent is gone
+            return
+        except Exception as err:  # noqa: BLE001 (an exception that does not pickle)
+            pipe.send((False, RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
 
 
 @contextlib.contextmanager
@@ -650,15 +768,18 @@ def one_blas_thread():
                 del os.environ[name]
 
 
+# Ctrl-C and, where the system has it, SIGHUP: the signals that reach the whole process group
+GROUP_SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGHUP") if hasattr(signal, name)]
+
+
 @contextlib.contextmanager
 def ctrl_c_ignored():
     """Start processes that ignore Ctrl-C and SIGHUP from their first instant (an ignored
     signal stays ignored in a new process). Both reach the whole process group, and only the
     parent answers them: it ends the workers itself. Set in the worker instead, it would come
     too late for a Ctrl-C while the worker still imports NumPy; and multiprocessing's resource
-    tracker, started with the pool, ignores SIGINT and SIGTERM itself but not SIGHUP."""
-    saved = {signum: signal.signal(signum, signal.SIG_IGN)
-             for signum in (signal.SIGINT, signal.SIGHUP)}
+    tracker, started with the first worker, ignores SIGINT and SIGTERM itself but not SIGHUP."""
+    saved = {signum: signal.signal(signum, signal.SIG_IGN) for signum in GROUP_SIGNALS}
     try:
         yield
     finally:
@@ -672,11 +793,12 @@ def quiet_worker():
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    try:  # Linux: SIGTERM when the parent dies, whatever killed it
+    if sys.platform.startswith("linux"):  # SIGTERM when the parent dies, whatever killed it
         import ctypes
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
 
 PROCESS_MEMORY = 55e6  # a process with NumPy and this module: measured, a worker peaks at 50 MB
@@ -761,8 +883,8 @@ def main(argv=None):
         fail(f"experiments.py: the report needs about {size(need, up=True)} of memory, the "
              f"budget {size(budget, up=False)}")
         return 2
-    print(f"The chapter's claims, run on seeds {seeds[0]} to {seeds[-1]} (each seed draws the "
-          "data and")
+    which = f"seeds {seeds[0]} to {seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
+    print(f"The chapter's claims, run on {which} (each seed draws the data and")
     print("the weights), with lr 0.5, 2000 full-batch epochs and 8 hidden units, as in the")
     print("chapter, unless a claim says otherwise.")
     progress = Progress(work_units(seeds), "task")
@@ -770,6 +892,10 @@ def main(argv=None):
         measured = measure_all(seeds, workers, on_done=progress.update)
     except Diverged as err:  # not seen with these settings; said plainly if it ever happens
         fail(f"experiments.py: training broke down {err}")
+        return 1
+    except WorkerDied as err:  # the OS killed it (out of memory?), or someone did
+        progress.clear()
+        fail(f"experiments.py: {err}; try again, or with --workers 1")
         return 1
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP: say how far it got
         progress.clear()

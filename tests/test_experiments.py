@@ -7,6 +7,7 @@ our setting, if that finding changes), whatever the report's wording.
 import os
 import pickle
 import re
+import signal
 import subprocess
 import sys
 
@@ -215,3 +216,52 @@ def test_deep_gradients_match_finite_differences(activation):
     for W, dW in zip(Ws, analytic):
         numeric = numeric_gradient(lambda: bce_loss(deep_forward(Ws, X, activation)[2], y), W)
         assert relative_error(dW, numeric) < 1e-7
+
+
+# ---- the worker processes: every way out ends them, and nothing they leave can block ----
+
+def diverging_task():
+    """A task that raises Diverged in the worker: ReLU with an absurd learning rate."""
+    import functools
+
+    from nn_from_scratch import init_params, make_xor_data, train
+    X, y = make_xor_data(0)
+    return functools.partial(train, X=X, y=y, activation="relu", lr=1e300, epochs=50), \
+        init_params()
+
+
+@pytest.mark.slow
+def test_a_workers_exception_reaches_the_parent_and_the_workers_end():
+    from nn_from_scratch import Diverged
+    function, params = diverging_task()
+    workers = experiments.Workers(2)
+    processes = list(workers.processes)
+    with pytest.raises(Diverged) as err, workers:
+        list(workers.map(function, [params, params, params]))
+    assert err.value.epoch > 0 and "overflow" in str(err.value)
+    assert all(process.exitcode is not None for process in processes)  # killed and reaped
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["exit", "signal"])
+def test_a_worker_that_dies_is_reported_not_waited_for(how):
+    if how == "signal" and not hasattr(signal, "SIGKILL"):
+        pytest.skip("no SIGKILL here")
+    function, task = ((os._exit, 3) if how == "exit" else (signal.raise_signal, signal.SIGKILL))
+    with pytest.raises(experiments.WorkerDied, match="exit status 3" if how == "exit"
+                       else "killed by signal 9"), experiments.Workers(2) as workers:
+        list(workers.map(function, [task]))
+
+
+@pytest.mark.slow
+def test_workers_give_results_in_the_order_of_the_tasks():
+    with experiments.Workers(2) as workers:
+        assert list(workers.map(abs, range(-10, 0))) == list(range(10, 0, -1))
+
+
+def test_one_seed_is_called_seed_0_not_seeds_0_to_0(capsys, monkeypatch):
+    monkeypatch.setattr(experiments, "measure_all", lambda *args, **kwargs: {})
+    monkeypatch.setattr(experiments, "CLAIMS", [])
+    assert experiments.main(["--seeds", "1"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "The chapter's claims, run on seed 0 (each seed draws the data and"
