@@ -34,6 +34,7 @@ import sys  # noqa: E402
 import numpy as np  # noqa: E402
 
 from companion.activations import ACTIVATIONS  # noqa: E402
+from companion import many  # noqa: E402
 from companion.flags import size  # noqa: E402
 from nn_from_scratch import (CENTRES, LABELS, Diverged, accuracy, backward, bce_loss,
                              forward, init_params, init_weights, make_xor_data, predict, sigmoid,
@@ -89,25 +90,43 @@ CHECKPOINTS = (500, 1000, 1500)  # where (d) looks at how far apart the hidden u
 
 
 def trained_net(seed, activation="tanh", init="xavier", b1=0.0):
-    X, y = make_xor_data(seed)
-    params = init_params(2, 8, init, seed)
+    return trained_nets([seed], activation, init, b1)[0]
+
+
+def trained_nets(seeds, activation="tanh", init="xavier", b1=0.0):
+    """The chapter's network trained on each seed, all at once (companion/many.py): a dict
+    for each seed, bit for bit what training it alone with train() gives."""
+    data = [make_xor_data(seed) for seed in seeds]
+    X, y = np.stack([X for X, _ in data]), np.stack([y for _, y in data])
+    params = many.stack([init_params(2, 8, init, seed) for seed in seeds])
     params["b1"] += b1
     start = {name: W.copy() for name, W in params.items()}
     # When 99% is first reached matters to (g) alone, so only its networks pay for the check.
     timed = activation in TABLE and init == "xavier" and b1 == 0.0
-    seen = {"solved_at": None, "spread": 0.0}
+    solved_at, spread = [None] * len(seeds), [0.0] * len(seeds)
+    nets = many.unstack(params)
+    network = range(len(seeds))
 
-    def watch(epoch, p):
-        if timed and seen["solved_at"] is None and accuracy(p, y) >= SOLVED:
-            seen["solved_at"] = epoch  # the first epoch whose forward pass is right on 99%
+    def watch(epoch, p, which):
+        if timed and None in solved_at[which]:
+            for k, right in zip(network[which], many.accuracies(p, y[which])):
+                if solved_at[k] is None and right >= SOLVED:
+                    solved_at[k] = epoch  # the first epoch whose forward pass is right on 99%
         if epoch in CHECKPOINTS:
-            seen["spread"] = max(seen["spread"], unit_spread(params))
+            for k in network[which]:
+                spread[k] = max(spread[k], unit_spread(nets[k]))
 
-    log = train(params, X, y, activation, lr=0.5, epochs=2000, on_epoch=watch)
-    p = predict(params, X, activation)
-    return {"start": start, "params": params, "log": log, "solved_at": seen["solved_at"],
-            "spread": max(seen["spread"], unit_spread(params)),
-            "accuracy": accuracy(p, y), "loss": bce_loss(p, y)}
+    logs = many.train(params, X, y, activation, lr=0.5, epochs=2000, on_epoch=watch)
+    trained = []
+    for k, net in enumerate(nets):
+        if isinstance(logs[k], Diverged):
+            raise logs[k]
+        p = predict(net, X[k], activation)
+        trained.append({"start": {name: W[k] for name, W in start.items()},
+                        "params": {name: W.copy() for name, W in net.items()}, "log": logs[k],
+                        "solved_at": solved_at[k], "spread": max(spread[k], unit_spread(net)),
+                        "accuracy": accuracy(p, y[k]), "loss": bce_loss(p, y[k])})
+    return trained
 
 
 def train_logistic_regression(X, y, lr=0.5, epochs=2000):
@@ -591,33 +610,43 @@ def measure_task(task):
     return measure_seed(*task)
 
 
-def train_network(task):
-    seed, key = task
-    return trained_net(seed, *key)
+def train_networks(task):
+    seeds, key = task
+    return trained_nets(seeds, *key)
+
+
+# Seeds trained together in one stack (companion/many.py): measured fastest from 10 to 25 seeds
+# (issue 22); a larger stack outgrows the processor's caches.
+CHUNK = 20
 
 
 def measure_all(seeds, workers=1, on_done=None, claims=CLAIMS, networks=NETWORKS):
     """{claim name: {seed: measurements}}, the work spread over `workers` processes.
 
-    First every network of every seed is trained, one task each, so that the workers stay busy
-    to the end; then each seed's claims are measured with its networks. Results are gathered in
+    First every network is trained, one task for each network and chunk of up to CHUNK seeds,
+    the chunk's networks trained at once (companion/many.py); then each seed's claims are
+    measured with its networks. Results are gathered in
     the order the tasks were given, so they are the same whatever the number of workers.
     """
-    tasks = [(seed, key) for seed in seeds for key in networks]
+    chunks = [seeds[k:k + CHUNK] for k in range(0, len(seeds), CHUNK)]
+    tasks = [(chunk, key) for chunk in chunks for key in networks]
     done = 0
 
-    def counted(results):
+    def counted(results, units):
         nonlocal done
-        for result in results:
-            done += 1
+        for result, unit in zip(results, units):
+            done += unit
             if on_done:
                 on_done(done)
             yield result
 
     def run(mapper):
-        nets = dict(zip(tasks, counted(mapper(train_network, tasks))))
+        nets = {}
+        for (chunk, key), trained in zip(tasks, counted(mapper(train_networks, tasks),
+                                                        (len(chunk) for chunk, _ in tasks))):
+            nets.update({(seed, key): net for seed, net in zip(chunk, trained)})
         per_seed = [(seed, {key: nets[seed, key] for key in networks}, claims) for seed in seeds]
-        return list(counted(mapper(measure_task, per_seed)))
+        return list(counted(mapper(measure_task, per_seed), [1] * len(seeds)))
 
     if workers <= 1:
         by_seed = run(map)
