@@ -22,9 +22,10 @@ of workers.
 """
 
 # companion.cli first: run as a program, Ctrl-C while NumPy loads already ends with one line
-from companion.cli import (WIDTH, ArgumentParser, Progress, Stop, command, fail,
+from companion.cli import (WIDTH, ArgumentParser, Progress, Stop, choice, command, fail,
                            memory_budget, number, wrap)
-import contextlib  # noqa: E402, I001
+import argparse  # noqa: E402, I001
+import contextlib  # noqa: E402
 import multiprocessing  # noqa: E402
 import multiprocessing.connection  # noqa: E402
 import os  # noqa: E402
@@ -36,9 +37,9 @@ import numpy as np  # noqa: E402
 from companion.activations import ACTIVATIONS  # noqa: E402
 from companion import many  # noqa: E402
 from companion.flags import size  # noqa: E402
-from nn_from_scratch import (CENTRES, LABELS, Diverged, accuracy, backward, bce_loss,
-                             forward, init_params, init_weights, make_xor_data, predict, sigmoid,
-                             train)
+from nn_from_scratch import (ACTIVATION_NAMES, CENTRES, INITS, LABELS, MOST_EPOCHS, MOST_NOISE,
+                             Diverged, accuracy, backward, bce_loss, forward, init_params,
+                             init_weights, make_xor_data, predict, sigmoid)
 
 NEAR_CHANCE = 0.1   # "near 50%": an accuracy within 0.1 of 0.5
 SOLVED = 0.99       # the chapter's network reaches 99.8%; we ask for at least 99%
@@ -684,7 +685,7 @@ class Workers:
         spawn = multiprocessing.get_context("spawn")  # fresh workers, the same on every system
         self.processes, self.pipes = [], []
         try:
-            with one_blas_thread(), ctrl_c_ignored():
+            with one_blas_thread(), workers_starting():
                 for _ in range(count):
                     mine, theirs = spawn.Pipe()
                     process = spawn.Process(target=serve, args=(theirs,), daemon=True)
@@ -797,28 +798,58 @@ def one_blas_thread():
                 del os.environ[name]
 
 
-# Ctrl-C and, where the system has it, SIGHUP: the signals that reach the whole process group
+# Ctrl-C and, where the system has it, SIGHUP: the signals that reach the whole process group;
+# and every signal that ends a run (companion/cli.py's SIGNALS: these and SIGTERM)
 GROUP_SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGHUP") if hasattr(signal, name)]
+SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+           if hasattr(signal, name)]
 
 
 @contextlib.contextmanager
-def ctrl_c_ignored():
-    """Start processes that ignore Ctrl-C and SIGHUP from their first instant (an ignored
-    signal stays ignored in a new process). Both reach the whole process group, and only the
-    parent answers them: it ends the workers itself. Set in the worker instead, it would come
-    too late for a Ctrl-C while the worker still imports NumPy; and multiprocessing's resource
-    tracker, started with the first worker, ignores SIGINT and SIGTERM itself but not SIGHUP."""
-    saved = {signum: signal.signal(signum, signal.SIG_IGN) for signum in GROUP_SIGNALS}
+def workers_starting():
+    """While worker processes start: they must never see Ctrl-C or SIGHUP, and the parent
+    must not be stopped half-way through starting one.
+
+    Ctrl-C and SIGHUP reach the whole process group, and only the parent answers them: it ends
+    the workers itself. So where the system can, the two are blocked while the workers start:
+    a new process inherits the blocked set, and the worker then ignores them (quiet_worker).
+    (Ignoring them in the parent instead, SIG_IGN being inherited too, lost a Ctrl-C sent during
+    the start, and on a busy machine starting takes seconds: issue 17.)
+
+    And any of the signals that end a run (SIGTERM too) is held meanwhile by a handler that
+    only notes it, and answered as soon as the workers have started: stopped half-way, a
+    worker would be left reading a half-sent start and print a traceback. A blocked signal
+    is not enough for that: it may still reach another thread (BLAS's), whose handler runs."""
+    held = []
+    saved = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    for signum, handler in saved.items():
+        if handler not in (signal.SIG_IGN, None):
+            signal.signal(signum, lambda signum, frame: held.append(signum))
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, GROUP_SIGNALS)
     try:
         yield
     finally:
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, GROUP_SIGNALS)  # held, if pending
         for signum, handler in saved.items():
-            signal.signal(signum, handler)
+            if handler is not None:
+                signal.signal(signum, handler)
+        if held:  # now answer the first, as it would have been answered at once
+            answer = saved[held[0]]
+            if callable(answer):
+                answer(held[0], None)
+            elif answer == signal.SIG_DFL:
+                signal.raise_signal(held[0])
 
 
 def quiet_worker():
     """In a worker: never print (an error in a task reaches the parent, which reports it; a
     worker whose parent is gone would only print the broken pipe), and end with the parent."""
+    for signum in GROUP_SIGNALS:  # the parent's to answer (see workers_starting)
+        signal.signal(signum, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, GROUP_SIGNALS)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -896,6 +927,146 @@ def report(result):
     return "\n".join(lines)
 
 
+# ---- the reader's own sweeps: one knob, many seeds ----
+
+SWEEP_DEFAULTS = {"hidden": 8, "lr": 0.5, "activation": "tanh", "init": "xavier", "epochs": 2000,
+                  "noise": 0.35, "data": "xor"}  # the chapter's, as nn_from_scratch.py's
+
+def knob_types():
+    """The knobs a sweep may turn, each with the type of its flag (as nn_from_scratch.py's)."""
+    from companion.datasets import DATA_NAMES
+    return {"hidden": number(int, 1), "lr": number(float, 0, strict=True),
+            "activation": choice(ACTIVATION_NAMES), "init": choice(INITS),
+            "epochs": number(int, 1, high=MOST_EPOCHS),
+            "noise": number(float, 0, high=MOST_NOISE), "data": choice(DATA_NAMES)}
+
+
+def parse_sweep(text):
+    """'hidden=1,2,3' -> ("hidden", [1, 2, 3]); a bad sweep raises ValueError saying why."""
+    knobs = knob_types()
+    knob, equals, values = text.partition("=")
+    if not equals:
+        raise ValueError(f"--sweep {text!r} is not KNOB=V1,V2,... (knobs: {', '.join(knobs)})")
+    if knob not in knobs:
+        raise ValueError(f"--sweep: {knob!r} is none of the knobs {', '.join(knobs)}")
+    if "=" in values:
+        raise ValueError("--sweep: one knob at a time")
+    parts = values.split(",")
+    if not values or "" in parts:
+        raise ValueError(f"--sweep {knob}: a value is missing in {values!r}")
+    try:
+        return knob, [knobs[knob](part) for part in parts]
+    except argparse.ArgumentTypeError as err:
+        raise ValueError(f"--sweep {knob}: {err}") from None
+
+
+def sweep_nets(seeds, hidden, lr, activation, init, epochs, noise, data, test, on_done=None):
+    """Train one network per seed with these knobs, CHUNK seeds at a time (companion/many.py),
+    each bit for bit what nn_from_scratch.py trains with the same flags. A dict per seed:
+    solved_at (None if never), accuracy, loss, test (accuracy, None without a test set), or
+    {"diverged": the Diverged} for a run that broke down."""
+    from companion.datasets import make_data, make_test_data
+    results = []
+    for k in range(0, len(seeds), CHUNK):
+        chunk = seeds[k:k + CHUNK]
+        sets = [make_data(data, seed, noise) for seed in chunk]
+        X, y = np.stack([X for X, _ in sets]), np.stack([y for _, y in sets])
+        params = many.stack([init_params(2, hidden, init, seed) for seed in chunk])
+        solved_at = [None] * len(chunk)
+        network = range(len(chunk))
+
+        def watch(epoch, p, which):
+            if None in solved_at[which]:
+                for j, right in zip(network[which], many.accuracies(p, y[which])):
+                    if solved_at[j] is None and right >= SOLVED:
+                        solved_at[j] = epoch
+
+        logs = many.train(params, X, y, activation, lr, epochs, on_epoch=watch)
+        for j, (net, seed) in enumerate(zip(many.unstack(params), chunk)):
+            results.append(scored(net, X[j], y[j], logs[j], solved_at[j], activation,
+                                  test and make_test_data(data, seed, noise, test)))
+        if on_done:
+            on_done(len(results))
+    return results
+
+
+def scored(params, X, y, log, solved_at, activation, test):
+    """What a sweep shows of one trained network."""
+    if isinstance(log, Diverged):
+        return {"diverged": log}
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            p = predict(params, X, activation)
+            held_out = test and accuracy(predict(params, test[0], activation), test[1])
+    except FloatingPointError as err:  # the last update's weights overflow when used
+        return {"diverged": Diverged(len(log), str(err))}
+    return {"solved_at": solved_at, "accuracy": accuracy(p, y), "loss": bce_loss(p, y),
+            "test": held_out if test else None}
+
+
+# the sweep's columns: the knob's value, solved, first epoch at 0.99, train accuracy, test
+# accuracy, loss, breakdowns; the rows and both lines of the head are made with these widths
+SWEEP_COLUMNS = "{:<10} {:>8} {:>7}  {:<17}  {:<17}  {:<6}  {:>5}"
+SWEEP_HEAD = (SWEEP_COLUMNS.format("", "seeds", "first", "train accuracy", "test accuracy",
+                                   "median", "broke"),
+              SWEEP_COLUMNS.format("{knob}", "solved", "at 0.99", "median range", "median range",
+                                   "loss", "down"))
+
+
+def sweep_row(value, runs):
+    """One line of the sweep's table, within 80 columns: how many seeds solved it, the median
+    first epoch at 0.99 (of those that reached it), the median and range of the accuracies,
+    the median final loss (of the runs that did not break down), how many broke down."""
+    fine = [run for run in runs if "diverged" not in run]
+    epochs = [run["solved_at"] for run in fine if run["solved_at"] is not None]
+    solved = sum(run["accuracy"] >= SOLVED for run in fine)
+
+    def spread(key):
+        values = [run[key] for run in fine if run[key] is not None]
+        if not values:
+            return "-"
+        return f"{np.median(values):.3f} {min(values):.3f}-{max(values):.3f}"
+
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    first = f"{np.median(epochs):.0f}" if epochs else "-"
+    loss = f"{np.median([run['loss'] for run in fine]):.4f}" if fine else "-"
+    return SWEEP_COLUMNS.format(text[:10], f"{solved} of {len(runs)}", first, spread("accuracy"),
+                                spread("test"), loss, len(runs) - len(fine)).rstrip()
+
+
+def run_sweep(args, knob, values):
+    seeds = list(range(args.seeds))
+    settings = {name: getattr(args, name) for name in knob_types()}
+    widest = max(values) if knob == "hidden" else settings["hidden"]
+    need = 12 * 8 * min(len(seeds), CHUNK) * max(400, args.test or 0) * widest
+    if need > memory_budget():
+        fail(f"experiments.py: the sweep needs about {size(need, up=True)} of memory, the "
+             f"budget {size(memory_budget(), up=False)}")
+        return 2
+    fixed = ", ".join(f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}"
+                      for name, value in settings.items() if name != knob)
+    which = f"seeds {seeds[0]} to {seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
+    print(wrap(f"--sweep {knob}, on {which}; {fixed}"
+               + (f"; {args.test} held-out points" if args.test else "")
+               + f"; solved means train accuracy >= {SOLVED}", indent=""))
+    print()
+    print(SWEEP_HEAD[0].rstrip())
+    print(SWEEP_HEAD[1].replace("{knob}", f"{knob:<6}").rstrip())
+    progress = Progress(len(values) * len(seeds), "network")
+    try:
+        for k, value in enumerate(values):
+            def done(n, k=k):
+                progress.update(k * len(seeds) + n)
+            runs = sweep_nets(seeds, **{**settings, knob: value}, test=args.test, on_done=done)
+            progress.clear()
+            print(sweep_row(value, runs))
+    except KeyboardInterrupt as stop:
+        progress.clear()
+        raise Stop(getattr(stop, "signum", signal.SIGINT),
+                   f"after {progress.done} of {progress.total} networks") from None
+    return 0
+
+
 def main(argv=None):
     parser = ArgumentParser(prog="experiments.py", description="Run every claim of the chapter.")
     parser.add_argument("--seeds", type=number(int, 1, high=10000), default=5, metavar="N",
@@ -904,7 +1075,33 @@ def main(argv=None):
                         metavar="N",
                         help="processes to spread the seeds over, at most 4 per core "
                              f"({most_workers()} here) (default: one per core)")
+    parser.add_argument("--sweep", action="append", metavar="KNOB=V1,V2,...",
+                        help="instead of the report: train the chapter's network on every seed "
+                             "for each value of one knob (" + ", ".join(knob_types())
+                             + ") and print a row per value")
+    for name, kind in knob_types().items():
+        parser.add_argument(f"--{name}", type=kind, default=SWEEP_DEFAULTS[name], metavar="X",
+                            help=f"with --sweep: the {name} when it is not the knob swept "
+                                 f"(default: {SWEEP_DEFAULTS[name]})")
+    parser.add_argument("--test", type=number(int, 1, high=10**6), default=None, metavar="N",
+                        help="with --sweep: also the accuracy on N held-out points per seed")
     args = parser.parse_args(argv)
+    if args.sweep:
+        if len(args.sweep) > 1:
+            fail("experiments.py: --sweep: one knob at a time")
+            return 2
+        try:
+            knob, values = parse_sweep(args.sweep[0])
+        except ValueError as err:
+            fail(f"experiments.py: {err}")
+            return 2
+        return run_sweep(args, knob, values)
+    changed = [name for name in (*knob_types(), "test")
+               if getattr(args, name) != SWEEP_DEFAULTS.get(name)]
+    if changed:
+        fail(f"experiments.py: --{changed[0]} is for --sweep; the report runs the chapter's "
+             "settings")
+        return 2
     seeds = list(range(args.seeds))
     workers = min(args.workers or os.cpu_count() or 1, len(seeds))
     need, budget = report_memory(len(seeds), workers if workers > 1 else 0), memory_budget()
