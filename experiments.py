@@ -946,18 +946,23 @@ def parse_sweep(text):
     knobs = knob_types()
     knob, equals, values = text.partition("=")
     if not equals:
-        raise ValueError(f"--sweep {text!r} is not KNOB=V1,V2,... (knobs: {', '.join(knobs)})")
+        raise ValueError(f"--sweep {text[:20]!r} is not KNOB=V1,V2,... (see --help)")
     if knob not in knobs:
-        raise ValueError(f"--sweep: {knob!r} is none of the knobs {', '.join(knobs)}")
+        raise ValueError(f"--sweep: {knob[:20]!r} is not a knob; the knobs are in --help")
     if "=" in values:
         raise ValueError("--sweep: one knob at a time")
     parts = values.split(",")
     if not values or "" in parts:
         raise ValueError(f"--sweep {knob}: a value is missing in {values!r}")
-    try:
-        return knob, [knobs[knob](part) for part in parts]
-    except argparse.ArgumentTypeError as err:
-        raise ValueError(f"--sweep {knob}: {err}") from None
+    for part in parts:
+        try:
+            knobs[knob](part)
+        except argparse.ArgumentTypeError as err:
+            why = f"--sweep {knob}: {err}"
+            if len(why) > WIDTH - len("experiments.py: "):  # a list of names: too long
+                why = f"--sweep {knob}: {part[:20]!r} is not a name it takes"
+            raise ValueError(why) from None
+    return knob, [knobs[knob](part) for part in parts]
 
 
 def sweep_nets(seeds, hidden, lr, activation, init, epochs, noise, data, test, on_done=None):

@@ -265,3 +265,48 @@ def test_one_seed_is_called_seed_0_not_seeds_0_to_0(capsys, monkeypatch):
     assert experiments.main(["--seeds", "1"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first == "The chapter's claims, run on seed 0 (each seed draws the data and"
+
+
+# ---- the reader's own sweeps ----
+
+@pytest.mark.parametrize("argv", [["--sweep", "hiden=1,2"], ["--sweep", "hidden="],
+                                  ["--sweep", "hidden=1,,2"], ["--sweep", "hidden=0,2"],
+                                  ["--sweep", "lr=-1"], ["--sweep", "activation=softmax"],
+                                  ["--sweep", "hidden=1", "--sweep", "lr=1"],
+                                  ["--sweep", "hidden=1,lr=2"], ["--sweep", "hidden"],
+                                  ["--hidden", "4"]])
+def test_a_bad_sweep_gets_one_line_and_exit_2(capsys, argv):
+    try:
+        status = experiments.main(argv)
+    except SystemExit as exit_:
+        status = exit_.code
+    out, err = capsys.readouterr()
+    assert status == 2 and out == "" and len(err.splitlines()) == 1, err
+
+
+def test_a_sweep_row_per_value_within_80_columns_as_nn_from_scratch_trains(capsys):
+    import nn_from_scratch as nn
+    assert experiments.main(["--sweep", "hidden=2,8", "--seeds", "3", "--epochs", "300",
+                             "--test", "100"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    rows = {line.split()[0]: line.split() for line in lines[-2:]}
+    assert list(rows) == ["2", "8"]
+    accuracies = []
+    for seed in range(3):  # what nn_from_scratch.py --hidden 8 --epochs 300 --seed N trains
+        X, y = nn.make_xor_data(seed)
+        params = nn.init_params(2, 8, "xavier", seed)
+        nn.train(params, X, y, "tanh", 0.5, 300)
+        accuracies.append(nn.accuracy(nn.predict(params, X), y))
+    solved = sum(a >= 0.99 for a in accuracies)
+    assert rows["8"][1:4] == [str(solved), "of", "3"]
+    assert rows["8"][5] == f"{np.median(accuracies):.3f}"
+    assert rows["8"][6] == f"{min(accuracies):.3f}-{max(accuracies):.3f}"
+
+
+def test_a_sweep_counts_breakdowns():
+    runs = experiments.sweep_nets([0, 1], hidden=8, lr=1e300, activation="relu", init="xavier",
+                                  epochs=20, noise=0.35, data="xor", test=None)
+    assert all("diverged" in run for run in runs)
+    row = experiments.sweep_row(1e300, runs)
+    assert row.split()[0] == "1e+300" and row.split()[-1] == "2"
