@@ -310,3 +310,45 @@ def test_a_sweep_counts_breakdowns():
     assert all("diverged" in run for run in runs)
     row = experiments.sweep_row(1e300, runs)
     assert row.split()[0] == "1e+300" and row.split()[-1] == "2"
+
+
+# ---- the summary at the end of the report ----
+
+SUMMARY_ON_SEEDS_0_1 = """\
+Summary: a claim holds when each of its parts held on every seed
+(a)  holds: all 2 parts, on every seed
+(b)  holds: all 2 parts, on every seed
+(c)  holds: its one part, on every seed
+(d)  holds: all 2 parts, on every seed
+(e)  2 of 4 parts hold on all 2 seeds; the weakest on none of 2
+     our setting: a 2-8-1 network recovers from N(0, 10^2) weights in 2000
+     epochs; it does not stall
+(f)  holds: all 3 parts, on every seed
+(g)  {g}
+     our setting: on a seed or two every relu unit goes off on two clusters; and
+     leaky_relu units end off everywhere too (not dead)
+(h)  {h}
+     the chapter's, in part: its 1/sqrt(n) lets tanh's spread fall 2 to 10x over
+     20 layers, and 3x saturates under half of tanh's units
+(i)  holds: all 3 parts, on every seed
+(j)  holds: all 4 parts, on every seed"""
+
+
+def test_the_summary_has_a_row_per_claim_and_says_whose_failing_it_is(results):
+    names = [measure.__name__ for measure, _ in CLAIMS]
+    text = "\n".join(experiments.summary_table([results[name] for name in names], names))
+    g, h = (text.splitlines()[k][5:] for k in (9, 12))
+    assert text == SUMMARY_ON_SEEDS_0_1.format(g=g, h=h)
+    assert g.startswith("6 of 8 parts hold on all 2 seeds") and h.startswith("4 of 6 parts")
+    assert all(len(line) <= 80 for line in text.splitlines())
+
+
+def test_the_report_changes_only_by_the_summary_at_its_end(capsys, monkeypatch, measured):
+    monkeypatch.setattr(experiments, "measure_all", lambda seeds, *args, **kwargs: measured)
+    assert experiments.main(["--seeds", "2"]) == 0
+    out = capsys.readouterr().out
+    report_part, summary_part = out.split("\n\nSummary: ")
+    names = [measure.__name__ for measure, _ in CLAIMS]
+    claims = [report(report_of(measured[name])) for name, (_, report_of) in zip(names, CLAIMS)]
+    assert report_part.split("\n\n")[1:] == claims  # the report itself, as before
+    assert summary_part.startswith("a claim holds") and out.endswith("every seed\n")
