@@ -1014,8 +1014,7 @@ def scored(params, X, y, log, solved_at, activation, test):
 SWEEP_COLUMNS = "{:<10} {:>8} {:>7}  {:<17}  {:<17}  {:<6}  {:>5}"
 SWEEP_HEAD = (SWEEP_COLUMNS.format("", "seeds", "first", "train accuracy", "test accuracy",
                                    "median", "broke"),
-              SWEEP_COLUMNS.format("{knob}", "solved", "at 0.99", "median range", "median range",
-                                   "loss", "down"))
+              ("solved", "at 0.99", "median range", "median range", "loss", "down"))
 
 
 def sweep_row(value, runs):
@@ -1056,7 +1055,7 @@ def run_sweep(args, knob, values):
                + f"; solved means train accuracy >= {SOLVED}", indent=""))
     print()
     print(SWEEP_HEAD[0].rstrip())
-    print(SWEEP_HEAD[1].replace("{knob}", f"{knob:<6}").rstrip())
+    print(SWEEP_COLUMNS.format(knob, *SWEEP_HEAD[1]).rstrip())
     progress = Progress(len(values) * len(seeds), "network")
     try:
         for k, value in enumerate(values):
