@@ -81,3 +81,18 @@ def test_a_network_that_breaks_down_gets_its_own_diverged_and_the_others_their_l
     for k in (0, 2):
         assert logs[k] == alone[k][1]
         assert np.array_equal(stacked[k]["W2"], alone[k][0]["W2"])
+
+
+def test_accuracies_count_p_of_exactly_one_half_as_accuracy_does():
+    # an all-zeros start gives p = 0.5 exactly on every point
+    y = np.array([[[0.0], [1.0], [0.0], [1.0]]])
+    p = np.full((1, 4, 1), 0.5)
+    assert many.accuracies(p, y)[0] == nn.accuracy(p[0], y[0]) == 0.5
+
+
+def test_the_defaults_are_train_s():
+    X, y = make_data("xor", 3)
+    alone = nn.init_params(seed=3)
+    log = nn.train(alone, X, y, epochs=30)
+    params = many.stack([nn.init_params(seed=3)])
+    assert many.train(params, X[None], y[None], epochs=30) == [log]
