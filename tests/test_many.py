@@ -85,9 +85,9 @@ def test_a_network_that_breaks_down_gets_its_own_diverged_and_the_others_their_l
 
 def test_accuracies_count_p_of_exactly_one_half_as_accuracy_does():
     # an all-zeros start gives p = 0.5 exactly on every point
-    y = np.array([[[0.0], [1.0], [0.0], [1.0]]])
+    y = np.array([[[0.0], [0.0], [0.0], [1.0]]])
     p = np.full((1, 4, 1), 0.5)
-    assert many.accuracies(p, y)[0] == nn.accuracy(p[0], y[0]) == 0.5
+    assert many.accuracies(p, y)[0] == nn.accuracy(p[0], y[0]) == 0.75  # 0.5 is class 0
 
 
 def test_the_defaults_are_train_s():
