@@ -96,3 +96,16 @@ def test_the_defaults_are_train_s():
     log = nn.train(alone, X, y, epochs=30)
     params = many.stack([nn.init_params(seed=3)])
     assert many.train(params, X[None], y[None], epochs=30) == [log]
+    assert [row[0] for row in many.train(many.stack([nn.init_params(seed=3)]), X[None],
+                                         y[None])[0]] == sorted(nn.log_epochs(2000))
+
+
+def test_after_a_breakdown_on_epoch_sees_each_network_alone():
+    sets = [make_data("xor", seed) for seed in range(3)]
+    X, y = np.stack([X for X, _ in sets]), np.stack([y for _, y in sets])
+    params = many.stack([nn.init_params(seed=seed) for seed in range(3)])
+    seen = []
+    many.train(params, X, y, "relu", np.reshape([0.5, 1e300, 0.5], (-1, 1, 1)), 20,
+               on_epoch=lambda epoch, p, which: seen.append((list(range(3)[which]), p.shape)))
+    assert ([0], (1, 400, 1)) in seen and ([1], (1, 400, 1)) in seen and ([2], (1, 400, 1)) in seen
+    assert all(len(networks) == 3 or shape[0] == 1 for networks, shape in seen)
