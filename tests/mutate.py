@@ -35,13 +35,21 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
     "nn_from_scratch.py": None,
     "companion/gradcheck.py": None,
-    "experiments.py": {"depth_collapse_report", "logistic_regression_report",
+    "companion/many.py": None,
+    # the verdicts, and the measuring code: every number that sets up a claim
+    "experiments.py": {"trained_nets", "train_logistic_regression", "deep_init", "deep_forward",
+                       "deep_backward", "depth_collapse", "hidden_layer_solves_xor",
+                       "unit_spread", "constant_init", "large_init", "vanishing_gradient",
+                       "off_everywhere", "dark_clusters", "activation_table", "signal_variance",
+                       "bending", "zero_centred", "measure_all", "sweep_nets", "scored",
+                       "sweep_row", "part_rate", "summary_table",
+                       "depth_collapse_report", "logistic_regression_report",
                        "hidden_layer_solves_xor_report", "constant_init_report",
                        "large_init_report", "vanishing_gradient_report", "activation_table_report",
                        "signal_variance_report", "bending_report", "zero_centred_report",
                        "seeds_verdict", "summary", "report", "<constants>"},
 }
-QUICK = ["tests/test_numbers.py", "tests/test_network.py", "tests/test_gradients.py",
+QUICK = ["tests/test_many.py", "tests/test_numbers.py", "tests/test_network.py", "tests/test_gradients.py",
          "tests/test_golden.py", "tests/test_by_hand.py", "tests/test_layout.py",
          "tests/test_cli.py", "tests/test_readme.py"]
 SWAPS = {"+": "-", "-": "+", "*": "/", "/": "*", "**": "*", "//": "/", "<": "<=", "<=": "<",
