@@ -164,9 +164,15 @@ _jobs = {}
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects what is marked here
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """The slow tests are marked (see below), and the modules that wait on background jobs run
-    last, giving their jobs the most time."""
+    last, giving their jobs the most time. The hang test (tests/test_hang.py: minutes, with
+    every core kept busy) runs only when asked for by its mark, `python -m pytest -m hang`."""
+    if "hang" not in (config.getoption("markexpr") or ""):
+        hang = [item for item in items if item.get_closest_marker("hang")]
+        if hang:
+            config.hook.pytest_deselected(items=hang)
+            items[:] = [item for item in items if not item.get_closest_marker("hang")]
     for item in items:
         if is_slow(item):
             item.add_marker(pytest.mark.slow)
