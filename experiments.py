@@ -1085,8 +1085,9 @@ WHOSE = {
     "vanishing_gradient": "our setting: a seed or two of the 10-layer stack",
     "activation_table": "our setting: on a seed or two every relu unit goes off on two "
                         "clusters; and leaky_relu units end off everywhere too (not dead)",
-    "signal_variance": "the chapter's, in part: its 1/sqrt(n) lets tanh's spread fall 2 to 10x "
-                       "over 20 layers, and 3x saturates under half of tanh's units",
+    "signal_variance": "the chapter's, in part: on some seeds its 1/sqrt(n) lets tanh's spread "
+                       "fall more than 2x over the 20 layers, or 3x saturates under half of "
+                       "tanh's units (the rows above give the numbers)",
     "bending": "see (i) above",
     "zero_centred": "our setting: on a few seeds training moves tanh's mean a1 past 0.25",
 }

@@ -376,7 +376,7 @@ def shape_error(err, namespace, name, start, X, y, args):
         text = linecache.getline(frame.f_code.co_filename, frame.f_lineno).split("#")[0].strip()
         later = "" if function == mistake.where else \
             f", the function after the mistaken line's {mistake.where}()"
-        lines.append(wrap(f"the shape error, at line {frame.f_lineno} of {function}(){later}:",
+        lines.append(wrap(f"the shape error, in {function}(){later}, at the line:",
                           indent=""))
         lines.append(f"    {text}")
     lines.append(wrap(f"NumPy's message: {err}", indent="    ", first="  "))

@@ -258,6 +258,8 @@ def warn_if_loss_climbed(log, lr):
     with a small enough step never does that, so the step was too large. (The final accuracy,
     measured after the last update, then often differs from the last log line's, measured
     before it: the weights still jump at every step.)"""
+    if len(log) < 2:  # --epochs 0 with --load: nothing trained, nothing to compare
+        return
     start, end = log[0][1], log[-1][1]
     if end >= CLIMBED * start:
         fail(f"nn_from_scratch.py: --lr {lr:g} too large: the loss rose from {start:.4f} to "

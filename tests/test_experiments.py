@@ -328,8 +328,9 @@ Summary: a claim holds when each of its parts held on every seed
      our setting: on a seed or two every relu unit goes off on two clusters; and
      leaky_relu units end off everywhere too (not dead)
 (h)  {h}
-     the chapter's, in part: its 1/sqrt(n) lets tanh's spread fall 2 to 10x over
-     20 layers, and 3x saturates under half of tanh's units
+     the chapter's, in part: on some seeds its 1/sqrt(n) lets tanh's spread fall
+     more than 2x over the 20 layers, or 3x saturates under half of tanh's units
+     (the rows above give the numbers)
 (i)  holds: all 3 parts, on every seed
 (j)  holds: all 4 parts, on every seed"""
 

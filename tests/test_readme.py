@@ -120,10 +120,14 @@ def test_the_numbers_in_the_things_to_try_are_what_those_runs_print(capsys):
         if "--init zeros" in command:  # "loss 0.6931 (ln 2) at every epoch"
             losses = set(re.findall(r"loss (\S+)", out))
             assert losses == {number}
+        elif "--test" in command:  # "train 0.885, held out 0.863"
+            held_out = re.search(r"held out (0\.\d{3})", line).group(1)
+            assert f"final train accuracy: {number}" in out, command
+            assert f"final test accuracy: {held_out}" in out, command
         else:
             assert f"final train accuracy: {number}" in out, command
         checked += 1
-    assert checked == 4
+    assert checked == 5
 
 
 def test_solved_means_the_same_everywhere():
