@@ -350,3 +350,37 @@ def duration(seconds):
     if seconds < 3600:
         return f"{seconds // 60}m {seconds % 60:02d}s"
     return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+
+
+def atomic_write(path, text_or_writer, flag):
+    """Write path through a new file beside it, renamed into place once whole: a failed write
+    leaves any old file as it was and no partial one. text_or_writer: a str, or a function
+    of the open binary file. The file gets the mode a plain open() would give it (an old
+    file's own, kept), not the 0600 of the temporary file. An OSError is Refused, naming flag."""
+    import tempfile  # only when a file is written
+    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".partial-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            if isinstance(text_or_writer, str):
+                file.write(text_or_writer.encode())
+            else:
+                text_or_writer(file)
+        os.chmod(partial, file_mode(path))
+        os.replace(partial, path)
+    except OSError as err:
+        raise Refused(f"{flag} {shortened(path)}: {err.strerror or err}") from None
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+
+
+def file_mode(path):
+    """The permissions a written file gets: an old file's own, kept; for a new file, what
+    open() would give it, 0666 less the umask (0644 with the usual umask of 022)."""
+    import stat
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -19,7 +19,7 @@ import os
 
 import numpy as np
 
-from companion.cli import Refused, shortened
+from companion.cli import Refused, atomic_write, shortened
 
 HELD_OUT = "held_out"  # the header name of --dump-data's last column
 CHUNK = 2**20  # bytes read at a time while counting
@@ -169,26 +169,6 @@ def write(path, X, y, X_test=None, y_test=None):
         lines += [",".join([*map(repr, map(float, point)), str(int(label)), str(held)])
                   for point, label in zip(points, labels[:, 0])]
     atomic_write(path, "\n".join(lines) + "\n", "--dump-data")
-
-
-def atomic_write(path, text_or_writer, flag):
-    """Write path through a new file beside it, renamed into place once whole: a failed write
-    leaves any old file as it was and no partial one. text_or_writer: a str, or a function
-    of the open binary file."""
-    import tempfile  # only when a file is written
-    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".partial-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            if isinstance(text_or_writer, str):
-                file.write(text_or_writer.encode())
-            else:
-                text_or_writer(file)
-        os.replace(partial, path)
-    except OSError as err:
-        raise Refused(f"{flag} {shortened(path)}: {err.strerror or err}") from None
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
 
 
 def check_can_write(path, flag):

@@ -17,7 +17,7 @@ import tempfile
 
 import numpy as np
 
-from companion.cli import Refused, shortened
+from companion.cli import Refused, atomic_write, shortened
 from companion.flags import PICTURE_CELLS
 from companion.pictures import (XOR_CENTRES, above_zero, covering, grid, hidden_view,
                                 is_right, shared_spots, w2_text)
@@ -78,29 +78,7 @@ def save_figure(path, start, params, X, y, activation, curve, test=None, centres
     leaves any old figure as it was and no half-written one. test and centres: as figure's."""
     fig = figure(start, params, X, y, activation, curve, test, centres)
     kind = os.path.splitext(path)[1][1:].lower()
-    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".plot-",
-                                       suffix="." + kind)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            fig.savefig(file, format=kind)
-        os.chmod(partial, file_mode(path))  # mkstemp's file is the owner's alone (0600)
-        os.replace(partial, path)
-    except OSError as err:
-        raise Refused(f"--plot {shortened(path)}: {err.strerror}") from None
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
-
-
-def file_mode(path):
-    """The permissions a saved figure gets: an old figure's own, kept; for a new file, what
-    open() would give it, 0666 less the umask (0644 with the usual umask of 022)."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    atomic_write(path, lambda file: fig.savefig(file, format=kind), "--plot")
 
 
 def figure(start, params, X, y, activation, curve, test=None, centres=XOR_CENTRES):

@@ -17,8 +17,7 @@ import zipfile
 
 import numpy as np
 
-from companion.cli import Refused, memory_budget, shortened
-from companion.csvdata import atomic_write
+from companion.cli import Refused, atomic_write, memory_budget, shortened
 
 NAMES = ("W1", "b1", "W2", "b2")
 FORMAT = "nn_from_scratch.py weights, version 1"

@@ -193,3 +193,15 @@ def test_with_windows_standard_library_the_commands_print_the_same(command, tmp_
                              env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert (windows.returncode, windows.stderr) == (0, "")
     assert windows.stdout == here.stdout and here.returncode == 0
+
+
+@pytest.mark.parametrize("flag, name", [("--dump-data", "points.csv"), ("--save", "w.json"),
+                                        ("--save", "w.npz")])
+def test_written_data_and_weights_get_the_umasks_mode_too(flag, name, tmp_path, capsys):
+    written = tmp_path / name
+    saved = os.umask(0o022)
+    try:
+        assert nn_from_scratch.main(["--epochs", "3", flag, str(written)]) == 0
+        assert stat.S_IMODE(written.stat().st_mode) == 0o644  # mkstemp alone gives 0600
+    finally:
+        os.umask(saved)
