@@ -807,31 +807,36 @@ SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
 
 @contextlib.contextmanager
 def workers_starting():
-    """While worker processes start: they must never see Ctrl-C or SIGHUP, and the parent
-    must not be stopped half-way through starting one.
+    """While worker processes start: whatever a worker might write before it is ready goes
+    nowhere, and the parent is not stopped half-way through starting one.
 
-    Ctrl-C and SIGHUP reach the whole process group, and only the parent answers them: it ends
-    the workers itself. So where the system can, the two are blocked while the workers start:
-    a new process inherits the blocked set, and the worker then ignores them (quiet_worker).
-    (Ignoring them in the parent instead, SIG_IGN being inherited too, lost a Ctrl-C sent during
-    the start, and on a busy machine starting takes seconds: issue 17.)
+    Ctrl-C and SIGHUP reach the whole process group, workers too, and only the parent
+    answers them: it ends the workers itself (quiet_worker makes a running worker ignore
+    them). But a worker still starting, importing NumPy, which takes seconds on a busy
+    machine, answers Ctrl-C with a KeyboardInterrupt and its traceback. So the workers are
+    started with the null device as their stderr: they inherit the parent's, which is
+    pointed there meanwhile. (Neither a blocked signal nor SIG_IGN does it: spawn's new
+    process does not keep the blocked set, and SIG_IGN in the parent would lose a Ctrl-C
+    sent while the workers start: issue 17.)
 
-    And any of the signals that end a run (SIGTERM too) is held meanwhile by a handler that
-    only notes it, and answered as soon as the workers have started: stopped half-way, a
-    worker would be left reading a half-sent start and print a traceback. A blocked signal
-    is not enough for that: it may still reach another thread (BLAS's), whose handler runs."""
+    And any of the signals that end a run is held meanwhile by a handler that only notes
+    it, and answered as soon as the workers have started: stopped half-way, a worker would
+    be left reading a half-sent start."""
     held = []
     saved = {signum: signal.getsignal(signum) for signum in SIGNALS}
     for signum, handler in saved.items():
         if handler not in (signal.SIG_IGN, None):
             signal.signal(signum, lambda signum, frame: held.append(signum))
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, GROUP_SIGNALS)
+    sys.stderr.flush()
+    stderr = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     try:
         yield
     finally:
-        if hasattr(signal, "pthread_sigmask"):
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, GROUP_SIGNALS)  # held, if pending
+        os.dup2(stderr, 2)
+        os.close(stderr)
         for signum, handler in saved.items():
             if handler is not None:
                 signal.signal(signum, handler)
@@ -848,8 +853,6 @@ def quiet_worker():
     worker whose parent is gone would only print the broken pipe), and end with the parent."""
     for signum in GROUP_SIGNALS:  # the parent's to answer (see workers_starting)
         signal.signal(signum, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, GROUP_SIGNALS)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
