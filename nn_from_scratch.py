@@ -22,7 +22,7 @@ Layout, once for the whole file: rows are examples. X is (m, n_in), y is (m, 1) 
 W1 is (n_in, hidden), b1 is (1, hidden), W2 is (hidden, 1), b2 is (1, 1).
 
 The chapter leaves out its data set, seed and learning rate; the values below are the ones that
-reproduce every number it prints (see the README). Left out on purpose, as in the chapter:
+reproduce every number it prints (docs/configuration.md). Left out on purpose, as in the chapter:
 mini-batches, momentum, regularisation and a test split. The chapter reports training accuracy
 on all 400 points, and so do we (--test holds points out, and --data trains on other sets or
 your own points: docs/data.md).

@@ -96,3 +96,14 @@ def test_imports_flow_one_way():
     # and no module of the package imports a program other than the chapter's
     for path in companion.values():
         assert not imports(path) & {"experiments", "activations_demo"}, path.name
+
+
+def test_the_layout_page_names_every_module_and_what_it_holds():
+    # docs/layout.md's file tree: one line for each file of companion/ and each top-level folder
+    tree = (ROOT / "docs" / "layout.md").read_text().split("```")[1]
+    named = set(re.findall(r"^\s*(\S+\.py|\S+/)\s+\S", tree, re.M))
+    modules = {path.name for path in (ROOT / "companion").glob("*.py")} - {"__init__.py"}
+    folders = {f"{path.name}/" for path in ROOT.iterdir()
+               if path.is_dir() and not path.name.startswith((".", "_"))}
+    programs = {path.name for path in ROOT.glob("*.py")}
+    assert not (modules | folders | programs) - named, sorted((modules | folders | programs) - named)
