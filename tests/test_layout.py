@@ -106,4 +106,5 @@ def test_the_layout_page_names_every_module_and_what_it_holds():
     folders = {f"{path.name}/" for path in ROOT.iterdir()
                if path.is_dir() and not path.name.startswith((".", "_"))}
     programs = {path.name for path in ROOT.glob("*.py")}
-    assert not (modules | folders | programs) - named, sorted((modules | folders | programs) - named)
+    missing = (modules | folders | programs) - named
+    assert not missing, sorted(missing)
