@@ -12,31 +12,42 @@ call, the element-wise arithmetic of the loss gradient and the update).
 """
 
 import argparse
-import os
-import resource
 import subprocess
 import sys
 import time
 import timeit
 from pathlib import Path
 
+try:
+    import resource  # Unix only: the CPU time of the runs
+except ImportError:
+    resource = None
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
 def timed(command, runs):
-    """(best wall seconds, CPU seconds of that run, children included) of a command."""
+    """(best wall seconds, CPU seconds of that run, children included, or None where the
+    system can't tell) of a command."""
     best = None
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before = cpu_seconds()
         start = time.perf_counter()
         subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
         wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        cpu = None if before is None else cpu_seconds() - before
         if best is None or wall < best[0]:
             best = (wall, cpu)
     return best
+
+
+def cpu_seconds():
+    """User and system time of the finished child processes, or None without `resource`."""
+    if resource is None:
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def epoch_shares(seeds=20, repeat=200):
@@ -76,8 +87,9 @@ def main():
     for name, command in commands:
         wall, cpu = timed(command, 1 if "100" in name else args.runs)
         base = base or wall
+        cpu = "    n/a" if cpu is None else f"{cpu:7.2f}"
         print(f"{name:<28} {wall:7.2f} s wall ({wall / base:5.1f}x numpy's import)  "
-              f"{cpu:7.2f} s CPU")
+              f"{cpu} s CPU")
     whole, blas, activation = epoch_shares()
     print(f"one epoch of 20 stacked networks: {whole * 1e6:.0f} us; matrix products (BLAS) "
           f"{blas / whole:.0%}, tanh and its slope {activation / whole:.0%}, the rest "

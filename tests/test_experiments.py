@@ -353,3 +353,44 @@ def test_the_report_changes_only_by_the_summary_at_its_end(capsys, monkeypatch, 
     claims = [report(report_of(measured[name])) for name, (_, report_of) in zip(names, CLAIMS)]
     assert report_part.split("\n\n")[1:] == claims  # the report itself, as before
     assert summary_part.startswith("a claim holds") and out.endswith("every seed\n")
+
+
+def test_the_report_on_seeds_0_and_1_is_its_snapshot(capsys, monkeypatch, measured):
+    # every number the report prints, pinned: a change to how any claim is measured (a scale,
+    # a depth, a checkpoint, an epoch count) shows here even when its verdict still holds.
+    # The snapshot is `python experiments.py --seeds 2`, which printed the same for
+    # --workers 1 and 2, and the same as 210459b's before the summary (issue 22).
+    monkeypatch.setattr(experiments, "measure_all", lambda seeds, *args, **kwargs: measured)
+    assert experiments.main(["--seeds", "2"]) == 0
+    snapshot = (ROOT / "tests" / "snapshots" / "experiments_seeds_2.txt").read_text()
+    assert capsys.readouterr().out.splitlines() == snapshot.splitlines()
+
+
+def measured_lines(value, path=""):
+    """Every number measure_all measured, one 'path: value' line each, to 6 significant
+    digits; a number within 1e-9 of 0 (a rounding error's size, which differs between BLAS
+    builds) is written ~0."""
+    if isinstance(value, dict):
+        return [line for key, item in value.items()
+                for line in measured_lines(item, f"{path}/{key}")]
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [line for k, item in enumerate(list(value))
+                for line in measured_lines(item, f"{path}[{k}]")]
+    if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
+        return [f"{path}: {'~0' if abs(value) < 1e-9 else format(float(value), '.6g')}"]
+    return [f"{path}: {value}"]
+
+
+MEASURED = ROOT / "tests" / "snapshots" / "experiments_measured.txt"
+
+
+def test_every_number_measured_on_seeds_0_and_1_is_its_snapshot(measured):
+    # what the report rounds away is pinned here: a checkpoint moved by one epoch, a scale
+    # changed in its fourth digit. To write the snapshot again after a deliberate change:
+    #   python -c "import sys; sys.path[:0] = ['tests']; import experiments, test_experiments
+    #   as t; print(*t.measured_lines(experiments.measure_all([0, 1])), sep='\n')"
+    #   > tests/snapshots/experiments_measured.txt
+    lines = measured_lines(measured)
+    expected = MEASURED.read_text().splitlines()
+    changed = [(old, new) for old, new in zip(expected, lines) if old != new]
+    assert len(lines) == len(expected) and not changed, changed[:5]
