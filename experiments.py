@@ -90,11 +90,11 @@ NETWORKS = ([(activation, "xavier", 0.0) for activation in TABLE + ("identity",)
 CHECKPOINTS = (500, 1000, 1500)  # where (d) looks at how far apart the hidden units are
 
 
-def trained_net(seed, activation="tanh", init="xavier", b1=0.0):
+def trained_net(seed, activation, init, b1):
     return trained_nets([seed], activation, init, b1)[0]
 
 
-def trained_nets(seeds, activation="tanh", init="xavier", b1=0.0):
+def trained_nets(seeds, activation, init, b1):
     """The chapter's network trained on each seed, all at once (companion/many.py): a dict
     for each seed, bit for bit what training it alone with train() gives."""
     data = [make_xor_data(seed) for seed in seeds]
@@ -144,7 +144,7 @@ def train_logistic_regression(X, y, lr=0.5, epochs=2000):
 
 # ---- a deep stack, for the claims about depth ----
 
-def deep_init(seed, depth=10, width=32, n_in=2, gain=1.0):
+def deep_init(seed, depth, width=32, n_in=2, gain=1.0):
     """Weights of n_in -> depth hidden layers of `width` -> 1: gain times the chapter's
     N(0,1)/sqrt(n_in) (gain sqrt(2) is He's)."""
     rng = np.random.default_rng(seed)
@@ -1035,6 +1035,8 @@ def sweep_row(value, runs):
         return f"{np.median(values):.3f} {min(values):.3f}-{max(values):.3f}"
 
     text = f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float) and len(text) > 10:  # cut, 1.23456e-300 would read 1.23456e-3
+        text = f"{value:.3g}"
     first = f"{np.median(epochs):.0f}" if epochs else "-"
     loss = f"{np.median([run['loss'] for run in fine]):.4f}" if fine else "-"
     return SWEEP_COLUMNS.format(text[:10], f"{solved} of {len(runs)}", first, spread("accuracy"),

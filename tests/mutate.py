@@ -23,6 +23,7 @@ import argparse
 import concurrent.futures
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -152,10 +153,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     work = [(path, m) for path, wanted in TARGETS.items() if args.only in (None, path)
             for m in mutants(path, wanted)]
-    if args.mutants:
-        listed = {line.split("  |")[0] for line in Path(args.mutants).read_text().splitlines()}
-        work = [(path, m) for path, m in work
-                if f"{path}:{m[0]}:{m[1]}  {m[2]!r} -> {m[3]!r}" in listed]
+    if args.mutants:  # matched by column, mutation and the line's text: lines may have moved
+        def key(path, line, col, old, new):
+            text = (ROOT / path).read_text().splitlines()[line - 1].strip()
+            return f"{path}:{col}  {old!r} -> {new!r}  | {text}"
+        listed = {re.sub(r":\d+:", ":", line, count=1)
+                  for line in Path(args.mutants).read_text().splitlines()}
+        work = [(path, m) for path, m in work if key(path, *m) in listed]
     if args.list:
         for path, (line, col, old, new) in work:
             print(f"{path}:{line}:{col}  {old!r} -> {new!r}")
