@@ -463,7 +463,9 @@ def test_a_sweep_row_counts_99_percent_as_solved_and_the_runs_that_broke_down():
     runs = [sweep_run(0.99, 500), sweep_run(0.5), sweep_run(None, diverged=True)]
     cells = experiments.sweep_row("a_long_file_name.csv", runs).split()
     assert cells[:4] == ["a_long_fil", "1", "of", "3"] and cells[-1] == "1"
-    assert experiments.sweep_row(1.23456e-300, runs).split()[0] == "1.23e-300"
+    for value, cell in [(1.23456e-300, "1.23e-300"), (1.23456e-05, "1.23e-05"),
+                        (1.2345e-05, "1.2345e-05")]:  # too long for 10 columns, 11, 10
+        assert experiments.sweep_row(value, runs).split()[0] == cell
 
 
 def test_a_sweeps_first_epoch_at_99_percent_is_the_first_forward_pass_that_reaches_it():
