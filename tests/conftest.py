@@ -190,4 +190,4 @@ def pytest_collection_finish(session):
 @pytest.fixture
 def background():
     """background(name): the result of the module's BACKGROUND job `name`, once it is done."""
-    return lambda name: _jobs[name].result(timeout=180)
+    return lambda name: _jobs[name].result(timeout=850)  # pytest-timeout ends a hang sooner
