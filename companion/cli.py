@@ -183,6 +183,15 @@ def command(main):
             fail(f"{prog}: {stop}")
         except BrokenPipeError:  # and the pipe had closed too
             stdout_to_devnull()
+        # Out at once. A second signal now is ignored (see stopped), but Python's own exit
+        # puts every handler back to the system's default first, and a signal arriving then
+        # (a second Ctrl-C, late on a busy machine) would end the process by itself.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+        os._exit(status)
     sys.exit(status)
 
 

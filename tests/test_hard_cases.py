@@ -3,6 +3,7 @@ descriptors, an output encoding that can't show a character, Ctrl-C while NumPy 
 SIGTERM and SIGHUP, worker processes, tiny and odd terminals, and figure paths that are pipes,
 devices or nothing at all. Each case runs the scripts as processes."""
 
+import contextlib
 import os
 import re
 import signal
@@ -216,6 +217,28 @@ def test_a_second_signal_while_the_first_is_handled_changes_nothing():
     assert process.returncode in words
     assert re.fullmatch(rf"nn_from_scratch\.py: {words[process.returncode]} at epoch \d+: .*\n",
                         err), err
+
+
+def test_signals_that_keep_coming_while_the_run_ends_change_nothing():
+    # a second Ctrl-C late on a busy machine lands while Python exits, after it has put the
+    # handlers back to the default: it used to end the process by itself (status -2)
+    for _ in range(3):
+        process = subprocess.Popen([sys.executable, "nn_from_scratch.py", "--epochs",
+                                    "1000000000"], cwd=ROOT, env=ENV, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        process.stdout.readline()
+        time.sleep(0.2)
+        os.kill(process.pid, signal.SIGTERM)
+        while process.poll() is None:  # Ctrl-C after Ctrl-C until it has ended
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGINT)
+            time.sleep(0.0005)
+        _, err = process.communicate(timeout=60)
+        words = {130: "interrupted", 143: "terminated"}
+        assert process.returncode in words
+        assert re.fullmatch(rf"nn_from_scratch\.py: {words[process.returncode]} at epoch \d+: "
+                            r".*\n", err), err
 
 
 # ---- what the numbers can't hold, said as a bad argument ----
