@@ -115,6 +115,17 @@ def plant(source, line, col, old, new):
     return "".join(lines)
 
 
+def described(path, mutant):
+    """A mutant as --survivors writes it: 'file:line:column  old -> new  | the line'."""
+    line, col, old, new = mutant
+    text = (ROOT / path).read_text().splitlines()[line - 1].strip()
+    return f"{path}:{line}:{col}  {old!r} -> {new!r}  | {text}"
+
+
+def without_line(described):
+    return re.sub(r":\d+:", ":", described, count=1)
+
+
 def run_mutant(path, mutant, timeout=300, quick_only=False):
     """'killed' or 'survived' (or 'timeout', counted as killed: a hang is noticed too).
     The first tests for the file run first; if they pass, the whole suite (unless quick_only:
@@ -153,13 +164,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     work = [(path, m) for path, wanted in TARGETS.items() if args.only in (None, path)
             for m in mutants(path, wanted)]
-    if args.mutants:  # matched by column, mutation and the line's text: lines may have moved
-        def key(path, line, col, old, new):
-            text = (ROOT / path).read_text().splitlines()[line - 1].strip()
-            return f"{path}:{col}  {old!r} -> {new!r}  | {text}"
-        listed = {re.sub(r":\d+:", ":", line, count=1)
-                  for line in Path(args.mutants).read_text().splitlines()}
-        work = [(path, m) for path, m in work if key(path, *m) in listed]
+    if args.mutants:  # matched without the line number: the lines may have moved since
+        listed = {without_line(text) for text in Path(args.mutants).read_text().splitlines()}
+        work = [(path, m) for path, m in work if without_line(described(path, m)) in listed]
     if args.list:
         for path, (line, col, old, new) in work:
             print(f"{path}:{line}:{col}  {old!r} -> {new!r}")
@@ -175,8 +182,7 @@ def main(argv=None):
             outcome = future.result()
             counts[outcome] = counts.get(outcome, 0) + 1
             if outcome == "survived":
-                text = (ROOT / path).read_text().splitlines()[line - 1].strip()
-                survivors.append(f"{path}:{line}:{col}  {old!r} -> {new!r}  | {text}")
+                survivors.append(described(path, (line, col, old, new)))
                 print(f"survived  {survivors[-1]}", flush=True)
             if done % 25 == 0:
                 print(f"... {done} of {len(work)} ({time.monotonic() - began:.0f} s)", flush=True)
