@@ -61,6 +61,9 @@ class Seed:
         self.seed = seed
         self.X, self.y = make_xor_data(seed)
         self.kept = {("net",) + key: net for key, net in (nets or {}).items()}
+        lines = (nets or {}).get(CHAPTER, {}).get("lines")
+        if lines:  # fitted with the chapter's network, on all of its chunk's seeds at once
+            self.kept["lines"] = lines
 
     def once(self, key, compute):
         if key not in self.kept:
@@ -74,16 +77,15 @@ class Seed:
         return self.once(("net", activation, init, b1),
                          lambda: trained_net(self.seed, activation, init, b1))
 
-    def line(self, name, features):
-        """A logistic regression trained on features (X, or an a1): its train accuracy and
-        its final gradient norm, as a dict. Claims (b) and (i) share the one on X."""
-        def fit():
-            w, b, gradient = train_logistic_regression(features, self.y)
-            return {"accuracy": accuracy(sigmoid(features @ w + b), self.y), "gradient": gradient}
-        return self.once(("line", name), fit)
+    def line(self, name):
+        """The logistic regression fitted on `name` (one of LINES): its train accuracy and its
+        final gradient norm, as a dict. Claims (b) and (i) share the one on X."""
+        return self.once("lines", lambda: fitted_lines([self.seed], [self.net()])[0])[name]
 
 
-# Every network the claims train on each seed: (activation, init, b1).
+# Every network the claims train on each seed: (activation, init, b1). The first is the
+# chapter's own.
+CHAPTER = ("tanh", "xavier", 0.0)
 NETWORKS = ([(activation, "xavier", 0.0) for activation in TABLE + ("identity",)]
             + [("tanh", init, 0.0) for init in ("large", "zeros", "constant")]
             + [(activation, "xavier", DEAD_START) for activation in ("relu", "leaky_relu")])
@@ -131,15 +133,45 @@ def trained_nets(seeds, activation, init, b1):
 
 
 def train_logistic_regression(X, y, lr=0.5, epochs=2000):
-    """Chapter 7's model: p = sigmoid(X w + b), the same loss and the same update, no hidden layer."""
-    w, b = np.zeros((X.shape[1], 1)), np.zeros((1, 1))
+    """Chapter 7's model: p = sigmoid(X w + b), the same loss and the same update, no hidden layer.
+
+    X is (m, n), or a stack of S such (S, m, n) with y (S, m, 1): then S lines are fitted at
+    once, each bit for bit as it is fitted alone (the reasons are companion/many.py's). Returns
+    w, b and the norm of the last gradient: a number, or one per line.
+    """
+    m, n = X.shape[-2:]
+    w, b = np.zeros(X.shape[:-2] + (n, 1)), np.zeros(X.shape[:-2] + (1, 1))
     for _ in range(epochs):
         p = sigmoid(X @ w + b)
-        dz = (p - y) / len(X)
-        dw, db = X.T @ dz, dz.sum(0, keepdims=True)
+        dz = (p - y) / m
+        dw, db = many.T(X) @ dz, dz.sum(-2, keepdims=True)
         w -= lr * dw
         b -= lr * db
-    return w, b, np.sqrt(np.sum(dw**2) + np.sum(db**2))
+    return w, b, np.sqrt((dw**2).sum((-2, -1)) + (db**2).sum((-2, -1)))
+
+
+LINES = ("X", "starting a1", "trained a1")  # what claims (b) and (i) fit a line on
+
+
+def fitted_lines(seeds, nets):
+    """For each seed, {name: its line's accuracy and gradient} for each of LINES: a line on
+    the inputs X, and on the a1 of the chapter's network (nets, one per seed) at its start and
+    after training. Each kind is fitted on every seed at once, as one stack."""
+    data = [make_xor_data(seed) for seed in seeds]
+    y = np.stack([y for _, y in data])
+    a1 = {when: np.stack([forward(net[when], X)[1] for net, (X, _) in zip(nets, data)])
+          for when in ("start", "params")}
+    stacks = [(("X",), np.stack([X for X, _ in data]), y),
+              (LINES[1:], np.concatenate([a1["start"], a1["params"]]), np.concatenate([y, y]))]
+    fitted = [{} for _ in seeds]
+    for names, features, targets in stacks:
+        w, b, gradient = train_logistic_regression(features, targets)
+        right = many.accuracies(sigmoid(features @ w + b), targets)
+        for name, rights, gradients in zip(names, right.reshape(len(names), -1),
+                                           gradient.reshape(len(names), -1)):
+            for lines, r, g in zip(fitted, rights, gradients):
+                lines[name] = {"accuracy": r, "gradient": g}
+    return fitted
 
 
 # ---- a deep stack, for the claims about depth ----
@@ -209,7 +241,7 @@ def depth_collapse_report(rows):
 
 
 def logistic_regression(s):
-    return s.line("X", s.X)
+    return s.line("X")
 
 
 def logistic_regression_report(rows):
@@ -521,10 +553,8 @@ def signal_variance_report(rows):
 
 
 def bending(s):
-    net = s.net()
-    return {"raw": s.line("X", s.X)["accuracy"],
-            "trained": s.line("trained a1", forward(net["params"], s.X)[1])["accuracy"],
-            "start": s.line("starting a1", forward(net["start"], s.X)[1])["accuracy"]}
+    return {"raw": s.line("X")["accuracy"], "trained": s.line("trained a1")["accuracy"],
+            "start": s.line("starting a1")["accuracy"]}
 
 
 def bending_report(rows):
@@ -612,8 +642,13 @@ def measure_task(task):
 
 
 def train_networks(task):
+    """The task's networks, trained; the chapter's also carry the lines fitted on them."""
     seeds, key = task
-    return trained_nets(seeds, *key)
+    trained = trained_nets(seeds, *key)
+    if key == CHAPTER:
+        for net, lines in zip(trained, fitted_lines(seeds, trained)):
+            net["lines"] = lines
+    return trained
 
 
 # Seeds trained together in one stack (companion/many.py): measured fastest from 10 to 25 seeds

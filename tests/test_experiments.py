@@ -486,16 +486,23 @@ def test_a_verdict_on_all_seeds_at_once_counts_as_one():
     assert experiments.part_rate({0: True, 1: False, 2: True}) == (2, 3)
 
 
-def test_claim_i_fits_its_line_on_the_trained_hidden_layer(monkeypatch):
-    seen = {}
-    monkeypatch.setattr(Seed, "line", lambda self, name, features: seen.setdefault(
-        name, features.shape) and {"accuracy": 0.5, "gradient": 0.0})
-    monkeypatch.setattr(Seed, "net", lambda self, *key, **kw: {
-        "params": experiments.init_params(2, 8, "xavier", 0),
-        "start": experiments.init_params(2, 8, "xavier", 0)})
-    experiments.bending(Seed(0))
-    assert seen and all(shape[1] in (2, 8) for shape in seen.values())
-    assert {shape for name, shape in seen.items() if "a1" in name} == {(400, 8)}
+def test_the_lines_fitted_at_once_are_each_the_line_fitted_alone():
+    # fitted_lines fits each kind of line on every seed as one stack: each must be the line
+    # fitted alone on that seed's own features, bit for bit, and on the right ones: X, and
+    # the a1 of the network at its start and of its trained weights (made different here).
+    seeds = [0, 3]
+    nets = [{"start": experiments.init_params(2, 8, "xavier", seed),
+             "params": experiments.init_params(2, 8, "large", seed)} for seed in seeds]
+    for seed, net, lines in zip(seeds, nets, experiments.fitted_lines(seeds, nets)):
+        X, y = experiments.make_xor_data(seed)
+        features = {"X": X, "starting a1": experiments.forward(net["start"], X)[1],
+                    "trained a1": experiments.forward(net["params"], X)[1]}
+        assert set(lines) == set(features) == set(experiments.LINES)
+        for name, F in features.items():
+            w, b, gradient = experiments.train_logistic_regression(F, y)
+            alone = {"accuracy": experiments.accuracy(experiments.sigmoid(F @ w + b), y),
+                     "gradient": gradient}
+            assert lines[name] == alone, name
 
 
 def test_the_progress_counts_every_task_once(monkeypatch):
