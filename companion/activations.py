@@ -24,16 +24,33 @@ def leaky_relu(z):
 
 
 def gelu(z):
-    """GELU in its tanh form, 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))): NumPy has no erf.
-    (z + 0.044715 z^3 is written z (1 + 0.044715 z z): the same number, computed faster.)"""
-    return 0.5 * z * (1 + np.tanh(GELU_C * z * (1 + 0.044715 * z * z)))
+    """GELU in its tanh form, 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))): NumPy has no erf."""
+    return 0.5 * z * (1 + gelu_tanh(z))
 
 
 def gelu_slope(z):
     """d/dz of gelu(z), by the product and chain rules: with t the tanh above,
     0.5 (1 + t) + 0.5 z (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 z^2)."""
-    t = np.tanh(GELU_C * z * (1 + 0.044715 * z * z))
+    t = gelu_tanh(z)
     return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * z * z)
+
+
+_last = (None, None)  # the z gelu_tanh was last given (a copy), and its tanh
+
+
+def gelu_tanh(z):
+    """The tanh(sqrt(2/pi) (z + 0.044715 z^3)) that gelu and gelu_slope both need.
+    (z + 0.044715 z^3 is written z (1 + 0.044715 z z): the same number, computed faster.)
+
+    The last one is kept: backward() asks for the slope at the very z1 that forward() has
+    just passed to gelu, and a tanh costs more than the rest of an epoch's arithmetic. It is
+    used again only for a z equal to the one it was computed for, element for element.
+    """
+    global _last
+    if not (_last[0] is not None and _last[0].shape == np.shape(z)
+            and np.array_equal(_last[0], z)):
+        _last = (np.array(z), np.tanh(GELU_C * z * (1 + 0.044715 * z * z)))
+    return _last[1]
 
 
 def silu(z):

@@ -10,7 +10,7 @@ import pytest
 import experiments
 import nn_from_scratch
 from companion import gradcheck
-from companion.activations import ACTIVATIONS, LEAKY_SLOPE, gelu, gelu_slope
+from companion.activations import ACTIVATIONS, GELU_C, LEAKY_SLOPE, gelu, gelu_slope
 from nn_from_scratch import CONSTANT_INIT, LARGE_INIT_STD, init_weights
 
 # ---- initialisation: the spread of each over a large draw ----
@@ -80,6 +80,24 @@ def test_each_slope_is_its_textbook_derivative():
     h = 1e-6
     assert np.allclose(gelu_slope(Z), (gelu(Z + h) - gelu(Z - h)) / (2 * h), atol=1e-9)
     assert ACTIVATIONS["relu"][1](np.array([0.0]), np.array([0.0]))[0] == 0  # off at the kink
+
+
+
+def test_gelu_and_its_slope_share_one_tanh_and_only_for_the_same_z(monkeypatch):
+    # gelu_tanh keeps its last tanh for the slope: one tanh per forward and backward pass,
+    # and a z changed in place, or another z, gets a tanh of its own.
+    from companion import activations
+    calls = []
+    real = np.tanh
+    monkeypatch.setattr(activations.np, "tanh", lambda x: calls.append(1) or real(x))
+    z = Z.copy()
+    gelu(z)
+    assert np.array_equal(gelu_slope(z), gelu_slope(Z.copy())) and len(calls) == 1
+    z *= 2                            # the same array, new numbers
+    t = real(GELU_C * z * (1 + 0.044715 * z * z))
+    assert np.array_equal(gelu(z), 0.5 * z * (1 + t))
+    assert np.array_equal(gelu_slope(z), 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C
+                          * (1 + 3 * 0.044715 * z * z))
 
 
 # ---- the gradient check's bands, at their edges ----
