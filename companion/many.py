@@ -45,10 +45,28 @@ def T(A):
     return A.swapaxes(-1, -2)
 
 
+def by_example(A, B):
+    """A @ B for every network, its result laid out in memory example by example.
+
+    The (S, m, hidden) result is stored as (m, S, hidden): element-wise steps on it, and on
+    what is computed from it (NumPy keeps an array's layout), then run along all S * hidden
+    numbers of an example at once, not along hidden = 8 at a time; so do the sums over the m
+    examples, still in the order one network's sum adds them. BLAS writes each network's
+    product with a longer stride between rows, the same numbers.
+
+    Not for a single hidden unit (n = 1): one network's sum over its examples is then NumPy's
+    pairwise sum along one column, which needs the network's m numbers side by side.
+    """
+    S, m, n = A.shape[0], A.shape[1], B.shape[-1]
+    if n == 1:
+        return A @ B
+    return np.matmul(A, B, out=np.empty((m, S, n)).transpose(1, 0, 2))
+
+
 def forward(params, X, activation="tanh"):
     """z1, a1, z2, p of every network: nn_from_scratch.forward() on stacks."""
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    z1 = X @ W1 + b1   # (S, m, hidden)
+    z1 = by_example(X, W1) + b1  # (S, m, hidden)
     a1 = np.tanh(z1) if activation == "tanh" else single.other_activation(activation)[0](z1)
     z2 = a1 @ W2 + b2  # (S, m, 1)
     p = sigmoid(z2)
@@ -63,7 +81,7 @@ def backward(params, X, y, z1, a1, p, activation="tanh"):
     dz2 = (p - y) / m                # (S, m, 1)
     dW2 = T(a1) @ dz2                # (S, hidden, 1)
     db2 = dz2.sum(1, keepdims=True)  # (S, 1, 1)
-    da1 = dz2 @ T(W2)                # (S, m, hidden)
+    da1 = by_example(dz2, T(W2))     # (S, m, hidden)
     if activation == "tanh":
         dz1 = da1 * (1 - a1**2)
     else:
