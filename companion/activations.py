@@ -7,6 +7,8 @@ chapter's own tanh and sigmoid are nn_from_scratch.py's; the table holds them to
 activations_demo.py and experiments.py can go through every activation the same way.
 """
 
+import functools
+
 import numpy as np
 
 from nn_from_scratch import sigmoid
@@ -35,26 +37,35 @@ def gelu_slope(z):
     return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * z * z)
 
 
-_last = (None, None)  # the z gelu_tanh was last given (a copy), and its tanh
+def keeps_its_last(f):
+    """f, keeping its last result: called again with a z equal, element for element, to the
+    one before, it returns that result again (the same array: not to be changed in place).
+
+    The forward pass computes f(z1), and the backward pass asks for it again at the very same
+    z1; when f is a tanh or an exp, that is the costliest step of an epoch."""
+    last = [None, None]  # the z last given (a copy), and f(z)
+
+    @functools.wraps(f)
+    def kept(z):
+        if not (last[0] is not None and last[0].shape == np.shape(z)
+                and np.array_equal(last[0], z)):
+            last[:] = np.array(z), f(z)
+        return last[1]
+    return kept
 
 
+@keeps_its_last
 def gelu_tanh(z):
     """The tanh(sqrt(2/pi) (z + 0.044715 z^3)) that gelu and gelu_slope both need.
-    (z + 0.044715 z^3 is written z (1 + 0.044715 z z): the same number, computed faster.)
+    (z + 0.044715 z^3 is written z (1 + 0.044715 z z): the same number, computed faster.)"""
+    return np.tanh(GELU_C * z * (1 + 0.044715 * z * z))
 
-    The last one is kept: backward() asks for the slope at the very z1 that forward() has
-    just passed to gelu, and a tanh costs more than the rest of an epoch's arithmetic. It is
-    used again only for a z equal to the one it was computed for, element for element.
-    """
-    global _last
-    if not (_last[0] is not None and _last[0].shape == np.shape(z)
-            and np.array_equal(_last[0], z)):
-        _last = (np.array(z), np.tanh(GELU_C * z * (1 + 0.044715 * z * z)))
-    return _last[1]
+
+silu_sigmoid = keeps_its_last(sigmoid)  # the s(z) that silu and its slope both need
 
 
 def silu(z):
-    return z * sigmoid(z)
+    return z * silu_sigmoid(z)
 
 
 # name: (f, slope(z, a)), in the order --help lists them
@@ -65,6 +76,6 @@ ACTIVATIONS = {
     "sigmoid": (sigmoid, lambda z, a: a * (1 - a)),
     "gelu": (gelu, lambda z, a: gelu_slope(z)),
     # silu(z) = z s(z), s the sigmoid; its slope s + z s (1 - s) is a + s (1 - a)
-    "silu": (silu, lambda z, a: a + sigmoid(z) * (1 - a)),
+    "silu": (silu, lambda z, a: a + silu_sigmoid(z) * (1 - a)),
     "identity": (lambda z: z, lambda z, a: np.ones_like(z)),  # no non-linearity: experiments.py
 }

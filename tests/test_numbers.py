@@ -83,21 +83,32 @@ def test_each_slope_is_its_textbook_derivative():
 
 
 
-def test_gelu_and_its_slope_share_one_tanh_and_only_for_the_same_z(monkeypatch):
-    # gelu_tanh keeps its last tanh for the slope: one tanh per forward and backward pass,
-    # and a z changed in place, or another z, gets a tanh of its own.
-    from companion import activations
-    calls = []
-    real = np.tanh
-    monkeypatch.setattr(activations.np, "tanh", lambda x: calls.append(1) or real(x))
-    z = Z.copy()
-    gelu(z)
-    assert np.array_equal(gelu_slope(z), gelu_slope(Z.copy())) and len(calls) == 1
-    z *= 2                            # the same array, new numbers
-    t = real(GELU_C * z * (1 + 0.044715 * z * z))
-    assert np.array_equal(gelu(z), 0.5 * z * (1 + t))
-    assert np.array_equal(gelu_slope(z), 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C
-                          * (1 + 3 * 0.044715 * z * z))
+def textbook(name, z):
+    """gelu or silu and its slope at z, written out."""
+    if name == "gelu":
+        t = np.tanh(GELU_C * z * (1 + 0.044715 * z * z))
+        return 0.5 * z * (1 + t), (0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C
+                                   * (1 + 3 * 0.044715 * z * z))
+    s = 1 / (1 + np.exp(-z))
+    return z * s, z * s + s * (1 - z * s)
+
+
+@pytest.mark.parametrize("name, inner", [("gelu", "tanh"), ("silu", "exp")])
+def test_gelu_and_silu_share_one_tanh_or_exp_with_their_slope_for_the_same_z(
+        name, inner, monkeypatch):
+    # keeps_its_last: the forward and the backward pass at the same z cost one tanh (one
+    # sigmoid's exp) between them; a z changed in place, or another z, gets its own.
+    f, slope = ACTIVATIONS[name]
+    z = np.random.default_rng(17).standard_normal((5, 3))  # not a z any other test used
+    first, doubled, negated = (textbook(name, w) for w in (z, 2 * z, -2 * z))
+    calls, real = [], getattr(np, inner)
+    monkeypatch.setattr(np, inner, lambda x: calls.append(1) or real(x))
+    a = f(z)
+    assert np.array_equal(slope(z.copy(), a), first[1]) and len(calls) == 1
+    z *= 2                                          # the same array, new numbers
+    assert np.array_equal(f(z), doubled[0]) and len(calls) == 2
+    assert np.array_equal(slope(z, f(z)), doubled[1]) and len(calls) == 2
+    assert np.array_equal(f(-z), negated[0]) and len(calls) == 3
 
 
 # ---- the gradient check's bands, at their edges ----
