@@ -814,7 +814,7 @@ def serve(pipe):
             pipe.send(answer)
         except (OSError, KeyboardInterrupt):  # the parent is gone
             return
-        except Exception as err:  # noqa: BLE001 (an exception that does not pickle)
+        except Exception:  # noqa: BLE001 (an exception that does not pickle)
             pipe.send((False, RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
 
 

@@ -608,8 +608,8 @@ def no_bias_update(m):
                        "points: the units are not odd functions, so the symmetry that holds "
                        "tanh at 0.5 does not hold here.")
     p = nn.predict(params, nn.CENTRES, activation)[:, 0]
-    return text + (f"With b1 and b2 left at 0, each tanh unit is an odd function of x, and so is "
-                   f"z2: measured, z2(-x) = -z2(x) "
+    return text + ("With b1 and b2 left at 0, each tanh unit is an odd function of x, and so is "
+                   "z2: measured, z2(-x) = -z2(x) "
                    + ("exactly" if odd == 0 else f"to within {odd:.1g}") + f" at all {len(X)} "
                    "points, so "
                    "P(class 1) at -x is 1 - P at x. XOR's opposite corners share a class, so one "

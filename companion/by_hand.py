@@ -290,7 +290,7 @@ def calculator(q, activation, lines):
 def entry_of_dz1(q, activation, found):
     """dz1[i,0] as the formula of its line, and dz1[0,0] computed from it."""
     if len(found) != 1:
-        return [wrap(f"where dz1 is not computed by one line of backward(): this check can't "
+        return [wrap("where dz1 is not computed by one line of backward(): this check can't "
                      "write out its formula", indent="    ", first="  ")]
     code = found[0][0]
     if activation != "tanh" and same_code(code, OTHER_ACTIVATION["dz1"]):

@@ -569,7 +569,7 @@ def main(args):
     os.environ.setdefault("ESCDELAY", "25")  # a lone Esc is not worth a second's wait
     try:
         window = curses.initscr()
-    except curses.error as err:  # a TERM that terminfo does not know
+    except curses.error:  # a TERM that terminfo does not know
         fail(f"nn_from_scratch.py: --play: this system's terminfo has no "
              f"TERM={os.environ.get('TERM', '')}")
         return 2
