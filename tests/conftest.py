@@ -76,7 +76,8 @@ def run_in_terminal(*args, interrupt_at=None, columns=80, lines=24, timeout=60, 
 #
 # `python -m pytest -m "not slow"` is the quick core suite: the chapter's maths, the golden
 # outputs, the gradients, the numbers and the layout. A test is slow (pytest.ini's `slow`) when
-# it starts processes, pseudo-terminals or signals, fuzzes, or measures memory. Rather than a
+# it starts processes, pseudo-terminals or signals, fuzzes, or measures memory, or belongs to
+# a module of figures and of whole runs (SLOW_MODULES), which are not the core. Rather than a
 # decorator on each, the marks are given here, from what a test uses, so that a new test that
 # starts a process is marked without anyone remembering to: a test is slow when its module is
 # all such tests, when it waits on a BACKGROUND job, or when its code, its fixtures or the
@@ -91,6 +92,12 @@ SLOW_MODULES = {
     "test_hard_cases",  # every case runs the scripts as processes, signals and terminals
     "test_fuzz",  # 240 random argument lists
     "test_memory",  # peaks measured in processes of their own
+    # not the core: figures drawn and read back, and whole runs of the program
+    "test_pictures",  # every picture, plot and animation frame
+    "test_truthful_pictures",  # each picture read back against the numbers it shows
+    "test_bugs",  # each planted mistake trained, checked and drawn
+    "test_readme",  # the README's and the docs' commands, run
+    "test_data",  # every data set's runs and figure
 }
 # What starts a process or a pseudo-terminal, or fuzzes with hypothesis.
 STARTS = {"subprocess", "run_python", "run_script", "run_in_terminal", "pty", "os.fork",
