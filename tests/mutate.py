@@ -38,8 +38,10 @@ TARGETS = {
     "nn_from_scratch.py": None,
     "companion/gradcheck.py": None,
     "companion/many.py": None,
+    "companion/activations.py": None,
     # the verdicts, and the measuring code: every number that sets up a claim
-    "experiments.py": {"trained_nets", "train_logistic_regression", "deep_init", "deep_forward",
+    "experiments.py": {"trained_nets", "train_logistic_regression", "fitted_lines", "deep_init",
+                       "deep_forward",
                        "deep_backward", "depth_collapse", "hidden_layer_solves_xor",
                        "unit_spread", "constant_init", "large_init", "vanishing_gradient",
                        "off_everywhere", "dark_clusters", "activation_table", "signal_variance",
