@@ -486,6 +486,41 @@ def test_a_verdict_on_all_seeds_at_once_counts_as_one():
     assert experiments.part_rate({0: True, 1: False, 2: True}) == (2, 3)
 
 
+def test_the_lines_are_fitted_once_a_chunk_with_the_chapters_network(monkeypatch):
+    # measure_all fits claims (b) and (i)'s lines in its training phase, on all of a chunk's
+    # seeds at once and on the chapter's networks, and the claims use those: no seed fits its
+    # own. (Networks trained for 5 epochs: what is fitted where is the point here.)
+    short = many.train
+    monkeypatch.setattr(experiments.many, "train", lambda params, X, y, activation, lr, epochs,
+                        on_epoch: short(params, X, y, activation, lr, 5, on_epoch))
+    calls, real = [], experiments.fitted_lines
+    monkeypatch.setattr(experiments, "fitted_lines",
+                        lambda seeds, nets: calls.append((list(seeds), nets)) or real(seeds, nets))
+    claims = [(experiments.logistic_regression, experiments.logistic_regression_report),
+              (experiments.bending, experiments.bending_report)]
+    experiments.measure_all([0, 1], claims=claims)
+    assert [seeds for seeds, _ in calls] == [[0, 1]]
+    chapter = experiments.trained_nets([0, 1], *experiments.CHAPTER)
+    assert experiments.CHAPTER == ("tanh", "xavier", 0.0)
+    for net, fitted_on in zip(chapter, calls[0][1]):
+        assert all(np.array_equal(net["params"][k], fitted_on["params"][k]) for k in net["params"])
+
+
+def test_the_lines_are_fitted_as_the_report_says_lr_0_5_for_2000_epochs(monkeypatch):
+    import inspect
+    seen, real = [], experiments.train_logistic_regression
+    signature = inspect.signature(real)
+
+    def fit(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        seen.append((bound.arguments["lr"], bound.arguments["epochs"]))
+        return real(bound.arguments["X"], bound.arguments["y"], lr=0.5, epochs=1)
+    monkeypatch.setattr(experiments, "train_logistic_regression", fit)
+    experiments.fitted_lines([0], [experiments.trained_nets([0], *experiments.CHAPTER)[0]])
+    assert seen == [(0.5, 2000)] * 2
+
+
 def test_the_lines_fitted_at_once_are_each_the_line_fitted_alone():
     # fitted_lines fits each kind of line on every seed as one stack: each must be the line
     # fitted alone on that seed's own features, bit for bit, and on the right ones: X, and

@@ -80,6 +80,7 @@ def test_each_slope_is_its_textbook_derivative():
     h = 1e-6
     assert np.allclose(gelu_slope(Z), (gelu(Z + h) - gelu(Z - h)) / (2 * h), atol=1e-9)
     assert ACTIVATIONS["relu"][1](np.array([0.0]), np.array([0.0]))[0] == 0  # off at the kink
+    assert ACTIVATIONS["leaky_relu"][1](np.array([0.0]), np.array([0.0]))[0] == LEAKY_SLOPE
 
 
 
