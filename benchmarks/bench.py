@@ -68,7 +68,8 @@ def epoch_shares(seeds=20, repeat=200):
 
     whole = each(lambda: nn.update(params, many.backward(params, X, y, *many.forward(params, X)[:2],
                                                          p), 0.0))
-    blas = each(lambda: (X @ W1, a1 @ W2, T(a1) @ g["z2"], g["z2"] @ T(W2), T(X) @ g["z1"]))
+    blas = each(lambda: (many.by_example(X, W1), a1 @ W2, T(a1) @ g["z2"],
+                         many.by_example(g["z2"], T(W2)), T(X) @ g["z1"]))
     activation = each(lambda: (np.tanh(z1), 1 - a1**2))
     return whole, blas, activation
 
