@@ -83,8 +83,8 @@ class Seed:
         return self.once("lines", lambda: fitted_lines([self.seed], [self.net()])[0])[name]
 
 
-# Every network the claims train on each seed: (activation, init, b1). The first is the
-# chapter's own.
+# Every network the claims train on each seed: (activation, init, b1). The first, CHAPTER, is
+# the chapter's own.
 CHAPTER = ("tanh", "xavier", 0.0)
 NETWORKS = ([(activation, "xavier", 0.0) for activation in TABLE + ("identity",)]
             + [("tanh", init, 0.0) for init in ("large", "zeros", "constant")]

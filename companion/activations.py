@@ -43,14 +43,15 @@ def keeps_its_last(f):
 
     The forward pass computes f(z1), and the backward pass asks for it again at the very same
     z1; when f is a tanh or an exp, that is the costliest step of an epoch."""
-    last = [None, None]  # the z last given (a copy), and f(z)
+    last = [(None, None)]  # the z last given (a copy) and f(z), replaced as one pair
 
     @functools.wraps(f)
     def kept(z):
-        if not (last[0] is not None and last[0].shape == np.shape(z)
-                and np.array_equal(last[0], z)):
-            last[:] = np.array(z), f(z)
-        return last[1]
+        seen, result = last[0]
+        if seen is None or seen.shape != np.shape(z) or not np.array_equal(seen, z):
+            result = f(z)
+            last[0] = (np.array(z), result)
+        return result
     return kept
 
 
