@@ -141,6 +141,22 @@ def test_the_bands_edges_belong_where_the_notes_put_them():
         .splitlines()[2].endswith("suspicious")  # no kink crossed unless one is counted
 
 
+def test_an_error_under_the_checks_own_is_printed_as_a_bound_not_as_digits():
+    # 8.5e-10 with AVX-512 is 7.8e-10 with SSE: digits the check can't vouch for
+    assert gradcheck.shown_error(0.99e-8) == "< 1e-08"
+    assert gradcheck.shown_error(1e-8) == "1.0e-08"
+    assert gradcheck.shown_error(3.2e-6) == "3.2e-06"
+
+    def row(error):
+        return {"error": error, "checked": 4, "largest": 1.0, "difference": 1.0, "noise": 0.0}
+    text, _ = gradcheck.table({"W1": row(1e-9), "b1": row(1e-5)}, "tanh", "now")
+    lines = text.splitlines()
+    assert lines[2].split()[3:6] == ["<", "1e-08", "right"]
+    assert lines[-1] == "  (< 1e-08: within the check's own error, from h and rounding)"
+    text, _ = gradcheck.table({"b1": row(1e-5)}, "tanh", "now")
+    assert "< 1e-08" not in text  # the legend only where a row needs it
+
+
 def small_problem(hidden=3, seed=4):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((6, 2))
