@@ -75,8 +75,17 @@ OTHER_ACTIVATION = {"a1": "a1 = other_activation(activation)[0](z1)",
 THE_FUNCTIONS = ("forward", "bce_loss", "backward", "update")  # where the lines are read
 
 
+# The step's numbers are sums of a few terms of 1e-4 to 1; a result under 1e-12 is what is left of
+# terms that cancel (db2 at the start: the four dz2 sum to 0), rounding's last bits, which differ
+# from one processor's vector unit to another's. It is written ~0, not as digits.
+ROUNDING = 1e-12
+
+
 def digits(value):
-    """value to 4 significant digits, a power of ten written short (1.234e-5), never -0."""
+    """value to 4 significant digits, a power of ten written short (1.234e-5), never -0; ~0 for
+    a number that is rounding's residue (under ROUNDING)."""
+    if 0 < abs(value) < ROUNDING:
+        return "~0"
     text = f"{float(value) + 0.0:.4g}"
     if "e" in text:
         mantissa, power = text.split("e")
@@ -400,11 +409,7 @@ def listing(params, activation, lr, functions=None, planted=None, points=None, t
     if planted:
         more += (f" The lines are those that ran, with --bug {planted} planted: its line as the "
                  "planted copy's source has it.")
-    lines = [wrap(f"one step by hand: the chapter's listing, line by line, with the numbers it "
-                  f"computes, to 4 significant digits. It is one gradient-descent step on "
-                  f"{about} (m = 4), from this run's starting weights ({activation},"
-                  f" {hidden} hidden units, lr {lr:g}); training's steps below use all "
-                  f"{training} points, so this is not one of them.{more}", indent=""), ""]
+    lines = []
     for name, title in [("X", "X: the four points, a row each"), ("y", "y: their classes"),
                         ("W1", "W1 (n_in, hidden)"), ("b1", "b1 (1, hidden)"),
                         ("W2", "W2 (hidden, 1), shown as a row"), ("b2", "b2 (1, 1)")]:
@@ -420,4 +425,13 @@ def listing(params, activation, lr, functions=None, planted=None, points=None, t
                                "(1 - a1**2)"}[name]
             lines += written(name, text, ran_lines.get(name, []), activation, function)
             lines += shown(name, q[name], X)
-    return "\n".join(lines + [""] + calculator(q, activation, ran_lines))
+    lines += [""] + calculator(q, activation, ran_lines)
+    if any("~0" in line.split() or "(~0)" in line for line in lines):
+        more += (f" ~0 is a number under {ROUNDING:g}: terms that cancel, to float64's "
+                 "rounding.")
+    intro = wrap(f"one step by hand: the chapter's listing, line by line, with the numbers it "
+                 f"computes, to 4 significant digits. It is one gradient-descent step on "
+                 f"{about} (m = 4), from this run's starting weights ({activation},"
+                 f" {hidden} hidden units, lr {lr:g}); training's steps below use all "
+                 f"{training} points, so this is not one of them.{more}", indent="")
+    return "\n".join([intro, ""] + lines)
