@@ -187,6 +187,17 @@ def test_many_seeds_are_summarised_as_median_and_range():
     assert experiments.summary([0, 1, 2, 3, 4, 5], "d") == "median 2.5, 0 to 5"
 
 
+def test_rounding_noise_is_printed_as_0_up_to_rounding_not_as_its_digits():
+    # a gradient of 2e-17 on one processor is 1e-17 on another: both are ~0
+    assert experiments.summary([2e-17, -1e-17, 0.0], "~0") == "~0 ~0 ~0"
+    assert experiments.summary([0.99e-12, 1e-12, 3e-5], "~0") == "~0 1e-12 3e-05"
+    assert experiments.summary([1e-17] * 6, "~0") == "~0 on all 6"
+    assert experiments.summary([1e-17] * 5 + [4e-3], "~0") == "median ~0, ~0 to 4e-03"
+    rows = {seed: {"accuracy": 0.5, "gradient": 2e-17 * seed} for seed in range(2)}
+    text = experiments.report(experiments.logistic_regression_report(rows))
+    assert "its gradient norm after 2000 epochs  ~0 ~0" in text
+
+
 CHEAP = [(experiments.depth_collapse, experiments.depth_collapse_report),
          (experiments.vanishing_gradient, experiments.vanishing_gradient_report)]
 
