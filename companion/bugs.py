@@ -579,7 +579,9 @@ def no_mean(m):
     times = f"{ratio:.1f} times" if ratio else "m times"
     return (f"{m.checked()} Each gradient is {times} the true one (m = {n}), pointing "
             f"the same way: the step of lr {m.args.lr:g} is one of lr {m.args.lr * n:g}. "
-            f"{m.ends()} The loss rose at {up} of the {of} log lines after the first.")
+            f"{m.ends()} The loss rose at {up} of the {of} log lines after the first. A step "
+            "that large is chaotic: it magnifies the last bits of the arithmetic, which differ "
+            "between processors, so where the run ends differs too.")
 
 
 def sigmoid_slope(m):

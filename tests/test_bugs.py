@@ -95,7 +95,7 @@ GRADS = one_step()
 
 
 SYMPTOMS = {  # the direction each mistake shows in the run, measured against the chapter's
-    "tanh-slope": "near 0.5", "no-mean": "loss above, and rises", "sigmoid-slope": "loss above",
+    "tanh-slope": "near 0.5", "no-mean": "loss above, jumping about", "sigmoid-slope": "loss above",
     "no-bias-update": "near 0.5", "updated-W2": "as the chapter's", "db1-every-axis": "loss above",
     "plus-equals": "climbs", "no-transpose": "shape error", "sign-flipped": "climbs",
     "slope-of-z": "breaks down", "no-slope": "near 0.5", "db1-wrong-axis": "shape error"}
@@ -118,10 +118,15 @@ def test_each_mistake_is_found_where_the_maths_says_and_shows_its_symptom(capsys
     symptom = SYMPTOMS[name]
     if symptom == "near 0.5":
         assert abs(wrong_acc - 0.5) <= 0.1
-    elif symptom.startswith("loss above"):
+    elif symptom == "loss above":
         assert wrong[-1][1] > right[-1][1] and wrong_acc > 0.9  # it learns, worse
-        if symptom.endswith("rises"):
-            assert any(b[1] > a[1] for a, b in zip(wrong, wrong[1:]))
+    elif symptom == "loss above, jumping about":
+        # lr 0.5 acting as lr 200 is chaotic: the last bits of tanh, which differ between
+        # vector units, decide where it ends (train-acc 0.723 with AVX-512, 0.980 with AVX2,
+        # 0.963 with SSE only, measured). What the maths guarantees: a step 400 times too long
+        # can't settle into the chapter's minimum, so the loss ends above it, and it rises
+        assert wrong[-1][1] > 10 * right[-1][1]
+        assert any(b[1] > a[1] for a, b in zip(wrong, wrong[1:]))
     elif symptom == "as the chapter's":
         assert abs(wrong_acc - right_acc) <= 0.01
         assert abs(wrong[-1][1] - right[-1][1]) <= 0.1 * right[-1][1]
@@ -138,7 +143,10 @@ def test_each_mistake_is_found_where_the_maths_says_and_shows_its_symptom(capsys
     (row,) = [r for r in TABLE if r[0] == f"`{name}`" or r[0] == name]
     said_wrong = None if row[1] == "(can't run)" else [] if row[1] == "none" else row[1].split(", ")
     assert said_wrong == FOUND_WRONG[name]
-    assert row[2] == ("none" if wrong_acc is None else f"{wrong_acc:.3f}")
+    if symptom == "loss above, jumping about":
+        assert row[2] == "by processor" and "chaotic" in " ".join(out.split())
+    else:
+        assert row[2] == ("none" if wrong_acc is None else f"{wrong_acc:.3f}")
 
 
 def test_each_is_written_as_the_chapters_line_and_the_mistaken_line(capsys):

@@ -231,12 +231,18 @@ def test_bad_argument_from_the_terminal_has_no_traceback():
 # ---- numerical trouble: finite numbers, or one sentence and exit status 1 ----
 
 @pytest.mark.parametrize("argv, said", [
-    (["--lr", "1000"], "nn_from_scratch.py: --lr 1000 too large: the loss rose from 0.6983 to "
-                       "3.0394\n"),  # a climbing loss is said in one line, and the run goes on
+    # a climbing loss is said in one line, and the run goes on. Where lr 1000 ends is chaos
+    # (3.0394 with AVX2, 3.0238 with AVX-512, 4.9736 with SSE only): what is sure is that the
+    # first loss is the chapter's and the last is 1.5 times it or more, else nothing is said
+    (["--lr", "1000"], r"nn_from_scratch.py: --lr 1000 too large: the loss rose from 0\.6983 to "
+                       r"(\d+\.\d{4})\n"),
     (["--init", "large", "--activation", "sigmoid"], "")])
 def test_hard_settings_carry_on_with_finite_numbers(capsys, argv, said):
     status, out, err = run_main(capsys, *argv)  # warnings are errors in these tests (pytest.ini)
-    assert status == 0 and err == said
+    said = re.fullmatch(said, err)
+    assert status == 0 and said
+    if said.groups():
+        assert float(said[1]) >= 1.5 * 0.6983 and float(said[1]) == log_rows(out)[-1][1]
     assert "nan" not in out and "inf" not in out
     assert all(math.isfinite(loss) for _, loss, _ in log_rows(out))
 
