@@ -252,7 +252,23 @@ BACKGROUND = {"accuracy table": (table_in_a_process,)}  # see conftest.py
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # 80 runs of 2,000 epochs: about 45 s alone, more on a busy machine
 def test_the_accuracy_table_in_the_docs_is_what_the_runs_measure(background):
-    assert background("accuracy table") in (ROOT / "docs" / "data.md").read_text()
+    docs = (ROOT / "docs" / "data.md").read_text()
+    text = " ".join(docs.split())
+    computed = background("accuracy table").splitlines()
+    shown = docs[docs.index(computed[0]):].splitlines()[:len(computed)]
+    varies = "One row depends on the processor: the spiral's with 8 units."
+    for got, said in zip(computed, shown):
+        if not said.startswith("| spiral | 8 |"):
+            assert got == said  # the same on every processor measured
+            continue
+        # A run at a fork moves by a few hundredths (seed 8: 0.020 train, 0.035 test, between
+        # AVX2 and AVX-512), one run in ten moves the mean by a tenth of that: the row is
+        # checked to those bounds, and the page says that it varies.
+        assert varies in text
+        got_numbers, said_numbers = (np.array(re.findall(r"\d\.\d{3}", row), float)
+                                     for row in (got, said))
+        assert len(got_numbers) == len(said_numbers) == 6
+        assert np.all(np.abs(got_numbers - said_numbers) <= [0.01, 0.05, 0.05] * 2), got
 
 
 if __name__ == "__main__":
