@@ -184,13 +184,15 @@ def figure_path(text):
 # stays in the process for reuse, so a run of small arrays peaks higher than the arrays alive at
 # once; larger arrays are mapped and unmapped one by one, so only those count. (GELU's and
 # SiLU's large figures were measured again, 9.2 and 6.1, when their tanh and sigmoid came to be
-# kept from the forward pass for the backward: activations.py's keeps_its_last.) Measured with
-# resource.getrusage on both sides (at 4,000 hidden units and at the largest sizes allowed under
-# 150 MB, 400 MB and 2 GB budgets), then given about 10% more; tests/test_memory.py checks the
-# estimate against the measured peak at the largest size each activation is allowed.
+# kept from the forward pass for the backward: activations.py's keeps_its_last.) Measured as the
+# program's own peak (VmHWM) at the largest sizes allowed under 150 MB, 500 MB and 2 GB budgets,
+# then given about 10% more. A picture's grid arrays are mapped at those sizes, and GELU and SiLU
+# keep a grid-sized pair (keeps_its_last) beside their temporaries: 5.0 and 4.1 arrays at 2 GB.
+# tests/test_memory.py checks the estimate against the measured peak at the largest size each
+# activation is allowed, with and without --plot, at a small budget and at a large one.
 ARRAYS = {  # activation: (training with small arrays, with large ones, a picture's grid)
     "tanh": (9, 5.5, 2.2), "relu": (7, 4.5, 2.2), "leaky_relu": (8, 4.5, 3.4),
-    "sigmoid": (9, 4.5, 3.2), "gelu": (11.5, 10, 4.5), "silu": (9.5, 6.7, 3.2),
+    "sigmoid": (9, 4.5, 3.2), "gelu": (11.5, 10, 5.5), "silu": (9.5, 6.7, 4.6),
     "identity": (6, 3.5, 2.2)}
 MAPPED = 32 * 2**20  # glibc's largest threshold for mapping an allocation of its own
 BASE = 45e6         # Python and NumPy, before any array (measured: 38 MB)
