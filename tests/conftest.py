@@ -198,3 +198,13 @@ def pytest_collection_finish(session):
 def background():
     """background(name): the result of the module's BACKGROUND job `name`, once it is done."""
     return lambda name: _jobs[name].result(timeout=850)  # pytest-timeout ends a hang sooner
+
+
+def pytest_report_header(config):
+    """The vector units NumPy computes with, which decide the last bits of tanh and exp: the
+    suite must pass at each (docs/testing.md, "Every processor")."""
+    import os
+
+    from simd_levels import summary
+    off = os.environ.get("NPY_DISABLE_CPU_FEATURES", "")
+    return f"NumPy's vector units: {summary()}" + (f" (turned off: {off})" if off else "")
