@@ -361,6 +361,26 @@ def duration(seconds):
     return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
 
 
+def check_regular_file(path, flag):
+    """Refused, in one line and before anything is opened, for a path a reader's file can't be:
+    missing, a folder, or not a regular file once links are followed (a FIFO, whose open would
+    wait for a writer forever; /dev/zero or /dev/urandom, which never end)."""
+    import stat
+    name = f"{flag} {shortened(path)}"
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise Refused(f"{name}: no such file") from None
+    except OSError as err:
+        raise Refused(f"{name}: can't be read ({err.strerror or err})") from None
+    if stat.S_ISDIR(mode):
+        raise Refused(f"{name}: is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+                or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
+        raise Refused(f"{name}: is {kind}, not a regular file")
+
+
 def atomic_write(path, text_or_writer, flag):
     """Write path through a new file beside it, renamed into place once whole: a failed write
     leaves any old file as it was and no partial one. text_or_writer: a str, or a function
