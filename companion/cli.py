@@ -22,19 +22,10 @@ Imported first by each program, before NumPy: run as a program, Ctrl-C (or SIGTE
 while the imports are still loading already ends with one line and its status.
 """
 
-import argparse
-import difflib
 import os
-import re
-import shutil
 import signal
 import sys
-import textwrap
-import time
-import unicodedata
 
-WIDTH = 80  # no line any script prints is wider than this
-CLOSED_PIPE = 141
 PROGRAMS = ("nn_from_scratch.py", "activations_demo.py", "experiments.py")
 # The signals that end a run, what the one line says for each, and why each is handled:
 # Ctrl-C is the reader's; SIGTERM comes from kill or a service manager; SIGHUP when the
@@ -42,6 +33,44 @@ PROGRAMS = ("nn_from_scratch.py", "activations_demo.py", "experiments.py")
 SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 if hasattr(signal, "SIGHUP"):
     SIGNALS[signal.SIGHUP] = "hung up"
+
+
+def stopped_while_loading(signum, frame):
+    """Until command() takes over: one line, and out with the signal's status, at once."""
+    try:
+        os.write(2, f"{os.path.basename(sys.argv[0])}: {SIGNALS[signum]}\n".encode())
+    except OSError:  # no stderr
+        pass
+    os._exit(128 + signum)
+
+
+def _guard_the_start():
+    main = sys.modules.get("__main__")
+    name = os.path.basename(getattr(main, "__file__", None) or "")
+    if name in PROGRAMS and getattr(main, "__name__", "") == "__main__":
+        for signum in SIGNALS:  # not where it is ignored: experiments.py's workers ignore Ctrl-C
+            if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+                signal.signal(signum, stopped_while_loading)
+
+
+_guard_the_start()
+
+# The rest after the guard: Ctrl-C while these load ends with one line too, not a traceback.
+import argparse  # noqa: E402
+import difflib  # noqa: E402
+import errno  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import textwrap  # noqa: E402
+import time  # noqa: E402
+import unicodedata  # noqa: E402
+
+WIDTH = 80  # no line any script prints is wider than this
+# The errors of a write that can't be done (full disk, quota, file too large, a failing device):
+# on stdout they end the run with one line, not a traceback.
+WRITE_ERRORS = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO")
+                if hasattr(errno, name)}  # Windows' errno may lack EDQUOT
+CLOSED_PIPE = 141
 
 
 class Stop(KeyboardInterrupt):
@@ -71,26 +100,6 @@ def stopped(signum, frame):
 def ignored(signum, frame):
     pass
 
-
-def stopped_while_loading(signum, frame):
-    """Until command() takes over: one line, and out with the signal's status, at once."""
-    try:
-        os.write(2, f"{os.path.basename(sys.argv[0])}: {SIGNALS[signum]}\n".encode())
-    except OSError:  # no stderr
-        pass
-    os._exit(128 + signum)
-
-
-def _guard_the_start():
-    main = sys.modules.get("__main__")
-    name = os.path.basename(getattr(main, "__file__", None) or "")
-    if name in PROGRAMS and getattr(main, "__name__", "") == "__main__":
-        for signum in SIGNALS:  # not where it is ignored: experiments.py's workers ignore Ctrl-C
-            if signal.getsignal(signum) not in (signal.SIG_IGN, None):
-                signal.signal(signum, stopped_while_loading)
-
-
-_guard_the_start()
 
 
 def display_width(text):
@@ -175,6 +184,18 @@ def command(main):
     except BrokenPipeError:
         status = CLOSED_PIPE
         stdout_to_devnull()
+    except Refused as err:  # what main() did not catch itself: NN_MEMORY_BUDGET, say
+        fail(f"{prog}: {err}")
+        status = 2
+    except OSError as err:  # stdout itself failed: a full disk (`> /dev/full`), a lost drive
+        if err.errno not in WRITE_ERRORS:
+            raise
+        stdout_to_devnull()  # so that Python's last flush can't fail again
+        try:
+            fail(f"{prog}: can't write its output: {err.strerror}")
+        except OSError:  # stderr is the one that is full: nothing more can be said
+            sys.stderr = open(os.devnull, "w")
+        status = 2
     except KeyboardInterrupt as stop:
         if not isinstance(stop, Stop):
             stop = Stop(signal.SIGINT, str(stop).removeprefix("interrupted").strip())
@@ -232,6 +253,13 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, wrap(message) + "\n")
 
 
+    def _print_message(self, message, file=None):
+        # argparse's own drops an OSError: `--help > /dev/full` would end "done", status 0
+        if message:
+            file = file or sys.stdout
+            file.write(message)
+            file.flush()
+
     def flag_meant(self, message):
         """For `unrecognized arguments: --hiden 4`, the first unknown flag and the known flag
         most like it (--hiden, --hidden), if one is close enough; None otherwise."""
@@ -244,6 +272,10 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 HINT = " (see --help)"
+# A number as the docs promise it: ASCII digits, a point, an exponent. Python's int() and float()
+# take more (1_000, Arabic-Indic and full-width digits, inf, nan), which a reader did not mean.
+INTEGER = r"[+-]?[0-9]+"
+DECIMAL = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 
 
 def number(kind, low, strict=False, high=None):
@@ -256,6 +288,8 @@ def number(kind, low, strict=False, high=None):
 
     def parse(text):
         try:
+            if not re.fullmatch(INTEGER if kind is int else DECIMAL, text.strip(), re.ASCII):
+                raise ValueError(text)
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{shortened(text)} is not {wanted}") from None
@@ -297,8 +331,13 @@ def memory_budget(environ=os.environ):
         free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):  # not a POSIX system: trust the 2 GB
         free = float("inf")
-    asked = float(environ.get("NN_MEMORY_BUDGET") or "inf")
-    return min(2e9, free / 2, asked)
+    text = environ.get("NN_MEMORY_BUDGET")
+    if text is None:
+        return min(2e9, free / 2)
+    # A budget mistyped must not mean no budget, nor silently the default: said in one line
+    if not re.fullmatch(DECIMAL, text.strip(), re.ASCII) or not float(text) > 0:
+        raise Refused(f"NN_MEMORY_BUDGET={shortened(text)} is not a number of bytes above 0")
+    return min(2e9, free / 2, float(text))
 
 
 class Progress:
@@ -381,14 +420,50 @@ def check_regular_file(path, flag):
         raise Refused(f"{name}: is {kind}, not a regular file")
 
 
+def check_can_write(path, flag):
+    """Refused, in one line and before any training, for a path the scripts can't write a file
+    to, by one rule for every file they write (--save, --dump-data, --plot): not a folder; in a
+    folder that exists and takes a new file (one is made there and removed: no inodes, /proc, a
+    read-only disk all fail it); an old file only if it is a regular file that is not
+    write-protected. A link is followed: its target is what is written."""
+    import stat
+    import tempfile
+    name = f"{flag} {shortened(path)}"
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise Refused(f"{name}: is a folder, not a file")
+    if not os.path.isdir(folder):
+        raise Refused(f"{name}: no such folder {shortened(os.path.dirname(path) or '.')}")
+    try:
+        if os.path.exists(target):
+            mode = os.stat(target).st_mode
+            if not stat.S_ISREG(mode):
+                kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device"
+                        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+                raise Refused(f"{name}: is {kind}; the scripts write only regular files")
+            if not mode & 0o222 or not os.access(target, os.W_OK):
+                raise Refused(f"{name}: is write-protected; the scripts don't replace it")
+        handle, trial = tempfile.mkstemp(dir=folder, prefix=".partial-")
+        os.close(handle)
+        os.remove(trial)
+    except OSError as err:
+        raise Refused(f"{name}: {err.strerror or err}") from None
+
+
 def atomic_write(path, text_or_writer, flag):
     """Write path through a new file beside it, renamed into place once whole: a failed write
     leaves any old file as it was and no partial one. text_or_writer: a str, or a function
     of the open binary file. The file gets the mode a plain open() would give it (an old
-    file's own, kept), not the 0600 of the temporary file. An OSError is Refused, naming flag."""
+    file's own, kept), not the 0600 of the temporary file. A link is followed: its target is
+    replaced, the link kept. The rule of check_can_write is checked again (the folder may have
+    gone since), and any OSError is Refused, naming flag."""
     import tempfile  # only when a file is written
-    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".partial-")
+    check_can_write(path, flag)
+    path = os.path.realpath(path)
+    partial = None
     try:
+        handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-")
         with os.fdopen(handle, "wb") as file:
             if isinstance(text_or_writer, str):
                 file.write(text_or_writer.encode())
@@ -399,7 +474,7 @@ def atomic_write(path, text_or_writer, flag):
     except OSError as err:
         raise Refused(f"{flag} {shortened(path)}: {err.strerror or err}") from None
     finally:
-        if os.path.exists(partial):
+        if partial and os.path.exists(partial):
             os.remove(partial)
 
 

@@ -19,7 +19,8 @@ import math
 import os
 import signal
 
-from companion.cli import Progress, Refused, Stop, fail, memory_budget, number, shortened, wrap
+from companion.cli import (Progress, Refused, Stop, check_can_write, fail, memory_budget, number,
+                           shortened, wrap)
 
 SECONDS = 4.0  # --watch-seconds' default: the animation's length
 
@@ -243,7 +244,6 @@ def refuse_early(args):
         check_can_save(args.plot)
     for flag, path in (("--save", args.save), ("--dump-data", args.dump_data)):
         if path:
-            from companion.csvdata import check_can_write
             check_can_write(path, flag)
 
 

@@ -11,13 +11,11 @@ network gets that point wrong, as the terminal's capitals do. matplotlib is opti
 """
 
 import os
-import stat
 import sys
-import tempfile
 
 import numpy as np
 
-from companion.cli import Refused, atomic_write, shortened
+from companion.cli import Refused, atomic_write, check_can_write
 from companion.flags import PICTURE_CELLS
 from companion.pictures import (XOR_CENTRES, above_zero, covering, grid, hidden_view,
                                 is_right, shared_spots, w2_text)
@@ -49,20 +47,7 @@ def check_can_save(path):
         import matplotlib  # noqa: F401
     except ImportError:
         raise Refused(f"--plot: no matplotlib; {install_hint()}") from None
-    shown = shortened(path)
-    folder = os.path.dirname(path) or "."
-    try:
-        if os.path.isdir(path):
-            raise Refused(f"--plot {shown}: is a folder, not a file")
-        if os.path.exists(path):
-            if not stat.S_ISREG(os.stat(path).st_mode):
-                raise Refused(f"--plot {shown}: not a regular file")
-            os.close(os.open(path, os.O_WRONLY | os.O_APPEND))  # an old figure we may replace
-        handle, trial = tempfile.mkstemp(dir=folder, prefix=".plot-check-")
-        os.close(handle)
-        os.remove(trial)
-    except OSError as err:
-        raise Refused(f"--plot {shown}: {err.strerror}") from None
+    check_can_write(path, "--plot")  # the rule of every file the scripts write
 
 
 def quiet_matplotlib():

@@ -1,0 +1,172 @@
+"""Hostile paths, full disks, odd environments: each met with one line and exit status 2, and
+nothing written where it should not be. Files are made in a temporary folder; each case here
+failed on the code before its fix (a traceback, a silent exit 0, or a file replaced)."""
+
+import ast
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+import nn_from_scratch
+from conftest import ROOT
+
+CLI = ROOT / "companion" / "cli.py"
+
+
+def run(*argv, env=None, cwd=ROOT, **kwargs):
+    """`python nn_from_scratch.py argv` as a reader runs it."""
+    return subprocess.run([sys.executable, str(ROOT / "nn_from_scratch.py"), *argv], cwd=cwd,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})}, **kwargs)
+
+
+def one_line(result, *words):
+    """Exit status 2, one message on stderr (wrapped within 80 columns), no traceback."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.strip()
+    lines = result.stderr.splitlines()
+    assert all(len(line) <= 80 for line in lines) and all(l.startswith("  ") for l in lines[1:])
+    said = " ".join(result.stderr.split())
+    assert all(word in said for word in words), said
+    return said
+
+
+# ---- one rule for every file the scripts write: --save, --dump-data, --plot ----
+
+WRITERS = [("--save", "w.json"), ("--dump-data", "d.csv")]
+
+
+@pytest.mark.timeout(60)  # a FIFO written to would wait for a reader forever
+@pytest.mark.parametrize("flag, name", WRITERS)
+def test_a_named_pipe_is_not_written(tmp_path, flag, name):
+    os.mkfifo(tmp_path / name)
+    result = run("--epochs", "2", flag, str(tmp_path / name))
+    one_line(result, flag, "is a named pipe")
+    assert result.stdout == ""  # refused before training
+    assert stat.S_ISFIFO(os.lstat(tmp_path / name).st_mode)
+
+
+@pytest.mark.parametrize("flag, name", WRITERS)
+def test_a_device_is_not_replaced(tmp_path, flag, name):
+    os.symlink("/dev/null", tmp_path / name)
+    one_line(run("--epochs", "2", flag, str(tmp_path / name)), "is a device")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@pytest.mark.parametrize("flag, name", WRITERS)
+def test_a_write_protected_file_is_not_replaced(tmp_path, flag, name):
+    target = tmp_path / name
+    target.write_text("keep me\n")
+    target.chmod(0o444)
+    one_line(run("--epochs", "2", flag, str(target)), "write-protected")
+    assert target.read_text() == "keep me\n"  # even for root, who may write anything
+
+
+@pytest.mark.parametrize("flag, name", WRITERS)
+def test_a_link_is_followed_its_target_written_and_the_link_kept(tmp_path, flag, name):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / name
+    target.write_text("old\n")
+    os.symlink(target, tmp_path / name)
+    result = run("--epochs", "2", flag, str(tmp_path / name))
+    assert result.returncode == 0, result.stderr
+    assert os.path.islink(tmp_path / name) and target.read_text() != "old\n"
+    assert [p.name for p in (tmp_path / "real").iterdir()] == [name]  # no partial file left
+
+
+@pytest.mark.parametrize("flag, name", WRITERS)
+def test_a_folder_where_no_file_can_be_made_is_refused_before_training(flag, name):
+    result = run("--epochs", "2", flag, f"/proc/{name}")
+    one_line(result, flag)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("flag, name", WRITERS)
+def test_a_folder_removed_during_training_gets_one_line(tmp_path, monkeypatch, capsys, flag,
+                                                        name):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    real = nn_from_scratch.train
+
+    def train_then_remove(*args, **kwargs):
+        log = real(*args, **kwargs)
+        folder.rmdir()
+        return log
+    monkeypatch.setattr(nn_from_scratch, "train", train_then_remove)
+    status = nn_from_scratch.main(["--epochs", "2", flag, str(folder / name)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert status == 2 and f"{flag} " in err and "no such folder" in err
+
+
+def test_plot_follows_the_same_rule(tmp_path):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "f.png"
+    target.write_text("keep me\n")
+    target.chmod(0o444)
+    one_line(run("--epochs", "2", "--plot", str(target)), "--plot", "write-protected")
+    assert target.read_text() == "keep me\n"
+
+
+# ---- stdout and stderr that can't be written ----
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [[], ["--help"]], ids=["run", "--help"])
+def test_stdout_on_a_full_disk_ends_with_one_line(argv):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, str(ROOT / "nn_from_scratch.py"), *argv],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert result.returncode == 2  # not 0: nothing was shown
+    assert result.stderr == "nn_from_scratch.py: can't write its output: No space left on " \
+                            "device\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_stderr_on_a_full_disk_still_gives_the_status():
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, str(ROOT / "nn_from_scratch.py"), "--hiden"],
+                                stdout=subprocess.PIPE, stderr=full, timeout=60)
+    assert result.returncode == 2 and result.stdout == b""
+
+
+# ---- the environment and the numbers a reader types ----
+
+@pytest.mark.parametrize("budget", ["abc", " ", "nan", "0", "-1", "inf", "1_000_000"])
+def test_a_mistyped_memory_budget_is_said_not_ignored(budget):
+    one_line(run("--epochs", "2", env={"NN_MEMORY_BUDGET": budget}), "NN_MEMORY_BUDGET=",
+             "is not a number of bytes")
+
+
+def test_a_memory_budget_in_plain_or_exponent_form_is_taken():
+    assert run("--epochs", "2", env={"NN_MEMORY_BUDGET": " 3e8 "}).returncode == 0
+    one_line(run("--hidden", "4000", env={"NN_MEMORY_BUDGET": "3e7"}), "budget is 30.0 MB")
+
+
+@pytest.mark.parametrize("flag, text", [("--epochs", "1_000"), ("--epochs", "\u0661\u0662"),
+                                        ("--epochs", "\uff11\uff12"), ("--lr", "0\u066b5"),
+                                        ("--lr", "\uff10.5"), ("--seed", "1_0")])
+def test_only_ascii_numbers_are_numbers(capsys, flag, text):
+    with pytest.raises(SystemExit) as stop:
+        nn_from_scratch.parse_args([flag, text])
+    assert stop.value.code == 2 and "is not" in capsys.readouterr().err
+
+
+def test_ctrl_c_while_the_terminal_manners_load_is_guarded_before_any_other_import():
+    # Ctrl-C in the first milliseconds landed in cli.py's own imports, before its guard was
+    # set: a traceback. Now the guard is set after os, signal and sys alone.
+    tree = ast.parse(CLI.read_text())
+    before = []
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
+                getattr(node.value.func, "id", "") == "_guard_the_start":
+            break
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            before += [alias.name for alias in node.names]
+    else:
+        pytest.fail("cli.py never calls _guard_the_start()")
+    assert before == ["os", "signal", "sys"]
+    first = ast.parse((ROOT / "nn_from_scratch.py").read_text()).body[1]  # after the docstring
+    assert isinstance(first, ast.ImportFrom) and first.module == "companion.cli"
+    assert ast.parse((ROOT / "companion" / "__init__.py").read_text()).body[1:] == []
