@@ -395,11 +395,12 @@ def bracketed(value):
 FUNCTION_OF = {"forward pass": "forward", "loss: binary cross-entropy": "bce_loss"}
 
 
-def listing(params, activation, lr, functions=None, planted=None, points=None, training=400):
+def listing(params, activation, lr, functions=None, planted=None, points=None, training=400,
+            weights="this run's starting weights"):
     """The whole --by-hand text: of the chapter's functions, or of `functions` (--bug's copies,
     the mistake `planted` in one of them). points: (X, labels, what they are) of the four points
     to step on, the four cluster centres if None; training: how many points training's steps
-    use."""
+    use; weights: which weights params are, as the opening sentence names them."""
     X, classes, about = points or (CENTRES, LABELS, "the four cluster centres")
     q = step(params, activation, lr, functions, X, classes)
     ran_lines = lines_that_ran(functions, activation)
@@ -431,7 +432,7 @@ def listing(params, activation, lr, functions=None, planted=None, points=None, t
                  "rounding.")
     intro = wrap(f"one step by hand: the chapter's listing, line by line, with the numbers it "
                  f"computes, to 4 significant digits. It is one gradient-descent step on "
-                 f"{about} (m = 4), from this run's starting weights ({activation},"
-                 f" {hidden} hidden units, lr {lr:g}); training's steps below use all "
+                 f"{about} (m = 4), from {weights} ({activation},"
+                 f" {hidden} hidden units, lr {lr:g}); training's steps use all "
                  f"{training} points, so this is not one of them.{more}", indent="")
     return "\n".join([intro, ""] + lines)

@@ -156,6 +156,16 @@ def check_arguments(parser, args):
         parser.error("--epochs 0: --watch, --curve and --plot need training")
     if args.points is not None and args.data not in DATA_NAMES:
         parser.error("--points is for the named sets, not a file")
+    if args.play:  # the playground trains a named set until you quit: nothing to load or keep
+        ignored = [flag for flag, given in (("--load", args.load), ("--bug", args.bug),
+                                            ("--save", args.save), ("--predict", args.predict),
+                                            ("--dump-data", args.dump_data)) if given]
+        if ignored:
+            parser.error(f"--play can't take {' or '.join(ignored)}: run "
+                         f"{'it' if len(ignored) == 1 else 'them'} without --play")
+        if args.data not in DATA_NAMES:
+            parser.error(f"--play trains on {', '.join(DATA_NAMES)}; a file's points run "
+                         "without --play")
     return args
 
 

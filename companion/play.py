@@ -332,9 +332,13 @@ class Playground:
 
     def draw_by_hand(self, cols, rows):
         from companion.by_hand import listing
-        head = (f"--by-hand at the current weights, epoch {self.epoch}, lr {self.lr:g} "
-                "(up/down scroll):")
-        return [head, ""] + listing(self.params, self.activation, self.lr).split("\n")
+        from companion.inputs import four_points
+        head = f"--by-hand at epoch {self.epoch} (up/down scroll):"
+        points = None if self.data == "xor" else four_points(self.X, self.y)
+        text = listing(self.params, self.activation, self.lr, points=points,
+                       training=len(self.X), weights=f"the weights after epoch {self.epoch}"
+                       if self.epoch else "the starting weights")
+        return [head, ""] + text.split("\n")
 
     def screen(self, cols, rows):
         """Every line of the screen at cols x rows: the status, the view, the keys."""

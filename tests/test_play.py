@@ -22,7 +22,7 @@ from nn_from_scratch import backward, bce_loss, forward, init_params, make_xor_d
 # A heading that only each view has, in the order `v` goes through them.
 HEADINGS = {"regions": "decision regions:", "units": "hidden units: '#'",
             "hidden space": "hidden space at epoch", "curve": "loss (*, log scale)",
-            "by hand": "--by-hand at the current weights"}
+            "by hand": "--by-hand at epoch"}
 
 
 def chapters_epochs(rates, hidden=8):
@@ -172,6 +172,53 @@ def test_a_learning_rate_that_blows_up_pauses_with_the_last_good_weights():
     assert "broken down" in game.status()
     game.press("-")
     assert game.broken is None
+
+
+def test_an_exploding_learning_rate_the_docs_suggest_does_break_down():
+    # docs/play.md's recipe: identity at lr 16 (ReLU would take lr 8192; lr 0.5 doubled a dozen
+    # times, 2048, never broke down)
+    assert "--play --activation identity --lr 16" in (ROOT / "docs" / "play.md").read_text()
+    game = Playground(activation="identity", lr=16)
+    game.train_epochs(1000)
+    assert game.broken and "broke down at epoch" in game.broken
+    game = Playground(activation="relu", lr=0.5 * 2**12)
+    game.train_epochs(1000)
+    assert game.broken is None
+
+
+def test_the_docs_key_table_lists_every_initialisation_in_the_order_i_takes():
+    row = next(line for line in (ROOT / "docs" / "play.md").read_text().splitlines()
+               if line.startswith("| `i` |"))
+    assert row.endswith(", ".join(nn_from_scratch.INITS) + " |")
+    game = Playground()
+    seen = [game.init]
+    for _ in nn_from_scratch.INITS[1:]:
+        game.press("i")
+        seen.append(game.init)
+    assert seen == list(nn_from_scratch.INITS)
+
+
+def test_the_by_hand_view_says_which_weights_and_points_it_steps_from():
+    game = Playground(data="moons")
+    game.view = VIEWS.index("by hand")
+    text = " ".join(game.draw_by_hand(80, 40)[:8])
+    assert text.startswith("--by-hand at epoch 0") and "from the starting weights" in text
+    assert "four training points, the first two of each class" in text  # not the XOR centres
+    game.train_epochs(7)
+    text = " ".join(" ".join(game.draw_by_hand(80, 40)[:8]).split())
+    assert "--by-hand at epoch 7" in text and "from the weights after epoch 7" in text
+    assert "current weights" not in text and "starting weights" not in text
+
+
+@pytest.mark.parametrize("flags", [["--load", "w.json"], ["--bug", "no-mean"],
+                                   ["--save", "w.json"], ["--predict", "1,1"],
+                                   ["--dump-data", "d.csv"], ["--data", "points.csv"]])
+def test_flags_the_playground_would_ignore_are_refused_in_one_line(capsys, flags):
+    with pytest.raises(SystemExit) as stop:
+        nn_from_scratch.parse_args(["--play", *flags])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.startswith("nn_from_scratch.py: --play ")
+    assert len(err.splitlines()) <= 2 and "Traceback" not in err
 
 
 # ---- the screen ----
@@ -616,7 +663,7 @@ def test_on_a_terminal_r_goes_back_to_the_starting_weights(session):
     game.send("V")
     game.send("r")
     game.wait_for(r"^epoch 0 .*paused")
-    start = listing(init_params(), "tanh", 0.5).split("\n")[:40]
+    start = listing(init_params(), "tanh", 0.5, weights="the starting weights").split("\n")[:40]
     # the whole view, not only its status line, redrawn: the screen arrives in pieces
     text = game.wait_for(re.escape("\n".join(start[6:30])), timeout=10).string
     assert "\n".join(start[6:30]) in text  # X, y, W1, b1, W2, b2 and more: the very start
