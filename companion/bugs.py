@@ -26,7 +26,7 @@ import numpy as np
 
 import nn_from_scratch as nn
 from companion import gradcheck
-from companion.cli import Refused, Stop, fail, wrap
+from companion.cli import Refused, Stop, fail, printable, wrap
 
 
 class Mistake(NamedTuple):
@@ -448,7 +448,7 @@ def pictures(args, right, mistaken, start, X, y, name):
         with_both = copied(plot.save_figure, dict(vars(plot), figure=lambda *a: both_curves(
             plot.figure(*a), right.curve, name)))
         with_both(args.plot, start, mistaken.params, X, y, args.activation, mistaken.curve)
-        print(wrap(f"figure saved to {args.plot}"))
+        print(wrap(f"figure saved to {printable(args.plot)}"))
 
 
 def both_curves(fig, chapters, name):

@@ -152,11 +152,26 @@ def shortened(text, most=40):
     return repr(text[:cut_at(text, most)]) + "..."
 
 
+def printable(text, most=None):
+    """A name from outside (a file's) as a line may show it: control characters and escape
+    codes written escaped, as repr() writes them, never sent raw to the terminal; with most,
+    cut to that many screen columns with "..."."""
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    if most is not None and display_width(text) > most:
+        text = text[:cut_at(text, most - 3)] + "..."
+    return text
+
+
 def fail(message):
     """Write message to stderr, wrapped, after flushing stdout so that it lands after the lines
-    it comments on, even when both go to one file (`> log 2>&1`)."""
+    it comments on, even when both go to one file (`> log 2>&1`). A line after a newline in
+    message is a command to copy: it stays one line, indented, however long (a command cut
+    in two would not run when pasted)."""
     sys.stdout.flush()
-    print(wrap(message), file=sys.stderr, flush=True)
+    sentence, *commands = message.split("\n")
+    print("\n".join([wrap(sentence)] + [f"  {command}" for command in commands]),
+          file=sys.stderr, flush=True)
 
 
 def command(main):

@@ -20,7 +20,7 @@ import os
 import signal
 
 from companion.cli import (Progress, Refused, Stop, check_can_write, fail, memory_budget, number,
-                           shortened, wrap)
+                           printable, shortened, wrap)
 
 SECONDS = 4.0  # --watch-seconds' default: the animation's length
 
@@ -408,16 +408,16 @@ class Extras:
             from companion.plot import save_figure
             save_figure(args.plot, self.start, params, X, y, args.activation, self.curve,
                         test=self.test, **self.centres)
-            print(wrap(f"figure saved to {args.plot}"))
+            print(wrap(f"figure saved to {printable(args.plot)}"))
         if args.save:
             from companion.inputs import knobs
             from companion.saved import save
             save(args.save, params, knobs(args, len(X)), self.data.data)
-            print(wrap(f"weights saved to {args.save}"))
+            print(wrap(f"weights saved to {printable(args.save)}"))
         if args.dump_data:
             from companion.csvdata import write
             write(args.dump_data, X, y, *(self.test or ()))
-            print(wrap(f"points written to {args.dump_data}"))
+            print(wrap(f"points written to {printable(args.dump_data)}"))
         if self.wrong:
             fail("nn_from_scratch.py: the gradient check failed: backward() is wrong for "
                  + "; ".join(self.wrong) + " (see the tables above)")

@@ -14,10 +14,12 @@ import os
 import numpy as np
 
 from companion import datasets
-from companion.cli import Refused, shortened
+from companion.cli import Refused, printable, shortened
+from companion.pictures import compact
 from nn_from_scratch import CENTRES, LABELS, accuracy, predict
 
 DEFAULT_POINTS = 400  # the chapter's
+NAME_COLUMNS = 25  # a file's name in the log's first line: with 10^9 points, still 80 columns
 PLANE_FLAGS = ("boundary", "features", "watch", "plot", "by_hand")  # they draw x1 and x2
 
 
@@ -70,7 +72,8 @@ def four_points(X, y):
 
 def point_name(x, label):
     """[0.41, -1.73] (class 0): a point as the sanity check names it."""
-    values = ", ".join(f"{v:.2f}" for v in x[:3]) + (", ..." if len(x) > 3 else "")
+    # 1e20 in .2f is 24 characters: compact() keeps each within 6, so that the line fits 80
+    values = ", ".join(compact(v, 6, 2) for v in x[:3]) + (", ..." if len(x) > 3 else "")
     return f"[{values}] (class {label})"
 
 
@@ -107,7 +110,7 @@ def from_file(args):
     """The reader's points; --test holds out that many rows, chosen by the seed."""
     from companion import csvdata  # only for a file
     X, y, held = csvdata.read(args.data)
-    name = os.path.basename(args.data)
+    name = printable(os.path.basename(args.data), NAME_COLUMNS)
     if held is not None:
         if args.test:
             raise Refused(f"--test: {shortened(args.data)} marks its own held-out rows")
@@ -132,9 +135,14 @@ def accuracy_on(params, X, y, activation):
 
 def predictions(params, points, activation):
     """--predict's lines: P(class 1) at each of the reader's points."""
-    p = predict(params, np.array(points, dtype=float), activation)[:, 0]
+    # A point far out (1e308) overflows its weighted sums, which says nothing about training:
+    # an infinite sum still saturates to its limit, and only inf - inf is no number at all.
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = predict(params, np.array(points, dtype=float), activation)[:, 0]
     lines = ["P(class 1) at your points (--predict):"]
-    lines += [f"  point {','.join(f'{v:g}' for v in x)} -> P(class 1) = {q:.3f}"
+    lines += [f"  point {printable(','.join(f'{v:g}' for v in x), 30)} -> " + (
+              f"P(class 1) = {q:.3f}" if np.isfinite(q) else
+              "no number: its weighted sums overflow float64 both ways (inf - inf)")
               for x, q in zip(points, p)]
     return "\n".join(lines)
 

@@ -380,17 +380,17 @@ class Playground:
     def summary(self):
         """What quitting prints on the normal screen: where the run stood, and the commands
         that start it again."""
-        flags = " ".join(self.flags())
+        flags = self.flags()
         lines = [wrap(f"--play stopped {self.where()}; {self.hidden} hidden units, "
                       f"{self.activation}, lr {self.lr:g}, {self.data}, seed {self.seed}, "
                       f"init {self.init}", indent="  "),
                  "to play again from these settings:",
-                 wrap(f"python nn_from_scratch.py --play {flags}".rstrip(), indent="    ",
-                      first="  ")]
+                 # commands to copy: one line each, however long, so that a paste runs them
+                 "  " + " ".join(["python nn_from_scratch.py --play", *flags])]
         if self.epoch and len(self.rates) == 1:
             lines += [f"to train these {self.epoch} epochs again, with the chapter's log:",
-                      wrap(f"python nn_from_scratch.py {flags} --epochs {self.epoch}".replace(
-                          "  ", " "), indent="    ", first="  ")]
+                      "  " + " ".join(["python nn_from_scratch.py", *flags,
+                                       f"--epochs {self.epoch}"])]
         elif self.epoch:
             changes = ", ".join(f"{lr:g} from epoch {at}" for at, lr in self.rates)
             lines.append(wrap(f"the learning rate was changed while training ({changes}): no "

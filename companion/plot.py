@@ -46,7 +46,7 @@ def check_can_save(path):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise Refused(f"--plot: no matplotlib; {install_hint()}") from None
+        raise Refused(f"--plot: no matplotlib; install it with\n{install_hint()}") from None
     check_can_write(path, "--plot")  # the rule of every file the scripts write
 
 

@@ -170,3 +170,31 @@ def test_ctrl_c_while_the_terminal_manners_load_is_guarded_before_any_other_impo
     first = ast.parse((ROOT / "nn_from_scratch.py").read_text()).body[1]  # after the docstring
     assert isinstance(first, ast.ImportFrom) and first.module == "companion.cli"
     assert ast.parse((ROOT / "companion" / "__init__.py").read_text()).body[1:] == []
+
+
+# ---- 80 columns and no raw escape codes, whatever the file holds or is called ----
+
+def test_huge_values_long_names_and_escape_codes_stay_within_80_columns(tmp_path):
+    name = "a\x1b[31mred" + "n" * 200 + ".csv"
+    rows = ["x1,x2,x3,label", "1e20,2e20,-3e20,0", "1,1,1,1", "0,1,0,1", "1,0,0,0"]
+    (tmp_path / name).write_text("\n".join(rows) + "\n")
+    saved = tmp_path / "w\x1b[2J.json"
+    result = run("--data", str(tmp_path / name), "--epochs", "3", "--save", str(saved),
+                 "--predict", ",".join(["1e20"] * 3))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    assert "\x1b" not in result.stdout + result.stderr
+    assert lines[0].startswith("data: 4 points, 3 features, 2 classes (a\\x1b[31mrednnn")
+    assert "point [1.0e20, 2.0e20, -3e20] (class 0) -> P(class 1) = " in result.stdout
+    assert f"weights saved to {tmp_path}/w\\x1b[2J.json" in " ".join(result.stdout.split())
+    assert saved.exists()
+
+
+@pytest.mark.parametrize("point", ["1e308,1e308", "1e200,-1e200", "-1e308,1e308"])
+def test_a_far_point_is_predicted_not_called_a_breakdown(point):
+    result = run("--epochs", "20", f"--predict={point}")
+    assert result.returncode == 0 and result.stderr == ""
+    said = result.stdout.splitlines()[-1]
+    assert said.startswith(f"  point {point.replace('1e', '1e+')} -> ")
+    assert "P(class 1) = " in said or "no number" in said

@@ -505,10 +505,12 @@ def test_plot_without_matplotlib_says_how_to_install_it(tmp_path):
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
     # the pip of the Python that ran it, and the project's requirements file (both absolute
-    # here, since neither is below the working folder): one message, wrapped if it is long
-    said = " ".join(result.stderr.split())
+    # here, since neither is below the working folder): the command on a line of its own,
+    # whole however long, so that it can be copied
     pip = os.path.join(os.path.dirname(sys.executable), "pip")
-    assert f"--plot: no matplotlib; {pip} install -r {ROOT / 'requirements-plot.txt'}" in said
+    assert result.stderr.splitlines() == [
+        "nn_from_scratch.py: --plot: no matplotlib; install it with",
+        f"  {pip} install -r {ROOT / 'requirements-plot.txt'}"]
 
 
 def test_plot_with_a_wrong_extension_is_a_bad_argument(capsys):

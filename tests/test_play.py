@@ -361,6 +361,24 @@ def test_the_summary_says_where_it_stood_and_how_to_start_again():
     assert max(len(line) for line in text.splitlines()) <= 80
 
 
+def test_a_command_to_copy_stays_one_line_however_long():
+    # wrapped at 80 columns, `--lr` and its value landed on two lines: pasted, it ran without
+    game = Playground(data="spiral", points=1000, test=300, noise=0.123456789, seed=987654,
+                      hidden=123, activation="leaky_relu", init="constant", lr=0.3)
+    for _ in range(7):
+        game.press("-")
+    game.train_epochs(3)
+    game.press("+")  # lr changed while training: only the --play command is offered
+    lines = game.summary().splitlines()
+    (command,) = [line for line in lines if "python nn_from_scratch.py" in line]
+    assert len(command) > 80 and command.startswith("  python nn_from_scratch.py --play ")
+    again = nn_from_scratch.parse_args(command.split()[2:])
+    assert (again.data, again.points, again.test, again.seed, again.hidden, again.init) == \
+        ("spiral", 1000, 300, 987654, 123, "constant")
+    assert again.lr == game.lr and again.noise == game.noise
+    assert all(len(line) <= 80 for line in lines if line != command)
+
+
 def test_a_live_lr_change_is_said_to_be_out_of_the_command_lines_reach():
     game = Playground()
     game.train_epochs(10)
@@ -636,7 +654,7 @@ def test_on_a_terminal_plus_doubles_the_lr_shown_and_the_next_update_uses_it(ses
     game = session(rows=50)
     at = game.paused()
     game.send("V")  # the view before the first: by hand, the weights to 4 digits
-    game.wait_for("--by-hand at the current weights")
+    game.wait_for("--by-hand at epoch")
     assert re.search(r"  lr 0\.5  ", game.text())
     game.send("+")
     game.wait_for(r"  lr 1  ")
