@@ -491,8 +491,13 @@ class Measured:
         (r_loss, r_acc), (w_loss, w_acc) = (self.last(run) for run in (self.right,
                                                                         self.mistaken))
         places = 4 if f"{w_loss:.4f}" != f"{r_loss:.4f}" else 6  # two numbers never alike
-        return (f"Train-acc ends at {w_acc:.3f} against the chapter's {r_acc:.3f}, the loss at "
+        text = (f"Train-acc ends at {w_acc:.3f} against the chapter's {r_acc:.3f}, the loss at "
                 f"{w_loss:.{places}f} against {r_loss:.{places}f}.")
+        _, _, logged = self.mistaken.log[-1]
+        if f"{logged:.3f}" != f"{w_acc:.3f}":  # a run that jumps about moved in its last step
+            text += (f" (The log's last row, {logged:.3f}, is measured before the last "
+                     "update, as the chapter's log is.)")
+        return text
 
     def last(self, done):
         """The loss and accuracy of the trained network."""

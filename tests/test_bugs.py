@@ -138,6 +138,12 @@ def test_each_mistake_is_found_where_the_maths_says_and_shows_its_symptom(capsys
         assert wrong_acc is None and wrong == right[:1]  # stopped in the first backward pass
         assert "NumPy's message:" in out and "its operands:" in out
     assert "planted by --bug" not in inspect.getsource(nn.backward) + inspect.getsource(nn.update)
+    said = " ".join(out.split())
+    if wrong_acc is not None and wrong[-1][2] != wrong_acc:  # the last update moved it
+        assert f"The log's last row, {wrong[-1][2]:.3f}, is measured before the last update" \
+            in said
+    else:
+        assert "The log's last row" not in said
     assert_the_chapter_is_untouched()
     # the guide's table says what this run says
     (row,) = [r for r in TABLE if r[0] == f"`{name}`" or r[0] == name]
