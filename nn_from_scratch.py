@@ -51,6 +51,10 @@ LABELS = np.array([0, 0, 1, 1])
 
 EPS = 1e-12  # keeps log() away from log(0) when p reaches exactly 0 or 1
 
+# The last run's network and data, for a reader at `python -i nn_from_scratch.py`'s prompt:
+# last_run["params"]["W1"], last_run["X"], last_run["log"]. Filled by run(), never read by it.
+last_run = {}
+
 
 # ---- data ----
 
@@ -282,6 +286,7 @@ def run(args):
 
         log = train(params, X, y, args.activation, args.lr, args.epochs, show, extras.on_epoch)
 
+    last_run.update(params=params, X=X, y=y, log=log)
     print(f"final train accuracy: {accuracy(predict(params, X, args.activation), y):.3f}")
     extras.final_test(params)  # --test
     what, points, names = data.check  # the four cluster centres, on the chapter's data

@@ -228,6 +228,8 @@ def command(main):
             except (BrokenPipeError, OSError, ValueError):
                 pass
         os._exit(status)
+    if sys.flags.inspect and status == 0:  # python -i: on to the prompt, not a SystemExit
+        return
     sys.exit(status)
 
 

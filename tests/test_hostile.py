@@ -198,3 +198,12 @@ def test_a_far_point_is_predicted_not_called_a_breakdown(point):
     said = result.stdout.splitlines()[-1]
     assert said.startswith(f"  point {point.replace('1e', '1e+')} -> ")
     assert "P(class 1) = " in said or "no number" in said
+
+
+def test_python_dash_i_leaves_the_trained_network_at_the_prompt():
+    result = subprocess.run([sys.executable, "-i", str(ROOT / "nn_from_scratch.py"), "--epochs",
+                             "3"], input="print(last_run['log'][-1][0], "
+                                         "last_run['params']['W1'].shape)\n",
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert "Traceback" not in result.stderr and "SystemExit" not in result.stderr
+    assert "2 (2, 8)" in result.stderr + result.stdout  # the prompt's answer
