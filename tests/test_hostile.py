@@ -40,6 +40,7 @@ WRITERS = [("--save", "w.json"), ("--dump-data", "d.csv")]
 
 
 @pytest.mark.timeout(60)  # a FIFO written to would wait for a reader forever
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes (Windows)")
 @pytest.mark.parametrize("flag, name", WRITERS)
 def test_a_named_pipe_is_not_written(tmp_path, flag, name):
     os.mkfifo(tmp_path / name)
@@ -49,6 +50,8 @@ def test_a_named_pipe_is_not_written(tmp_path, flag, name):
     assert stat.S_ISFIFO(os.lstat(tmp_path / name).st_mode)
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/null") or sys.platform == "win32",
+                    reason="no /dev/null")
 @pytest.mark.parametrize("flag, name", WRITERS)
 def test_a_device_is_not_replaced(tmp_path, flag, name):
     os.symlink("/dev/null", tmp_path / name)
@@ -77,6 +80,7 @@ def test_a_link_is_followed_its_target_written_and_the_link_kept(tmp_path, flag,
     assert [p.name for p in (tmp_path / "real").iterdir()] == [name]  # no partial file left
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="no /proc")
 @pytest.mark.parametrize("flag, name", WRITERS)
 def test_a_folder_where_no_file_can_be_made_is_refused_before_training(flag, name):
     result = run("--epochs", "2", flag, f"/proc/{name}")
