@@ -42,7 +42,23 @@ BAD = [
      "every row is held out: nothing to train on"),
     ("one class left to train on", "x1,label,held_out\n1,0,0\n2,1,1\n3,0,0\n",
      "all training points are class 0"),
-    ("semicolons", "1;2;0\n3;4;1\n", "row 2, column 1: '3;4;1' is not a number"),
+    ("semicolons", "1;2;0\n3;4;1\n", "row 2: '3;4;1' has semicolons, not commas"),
+    ("tabs", "x\ty\tlabel\n1\t2\t0\n3\t4\t1\n", r"row 2: '1\t2\t0' has tabs, not commas"),
+    # float() reads all of these; the docs promise plain ASCII decimal notation only
+    ("an underscore in a number", "x,label\n1_000,0\n2,1\n",
+     "row 2, column 1: '1_000' is not a number"),
+    ("Arabic-Indic digits", "x,label\n\u0661\u0662,0\n2,1\n",
+     "row 2, column 1: '\u0661\u0662' is not a number"),
+    ("full-width digits", "x,label\n1,0\n\uff12,1\n", "row 3, column 1: '\uff12' is not a number"),
+    ("a label in Arabic-Indic digits", "1,0\n2,\u0661\n",
+     "row 2, column 2: '\u0661' is not a number"),
+    ("a full-width label", "1,0\n2,\uff11\n", "row 2, column 2: '\uff11' is not a number"),
+    ("a no-break space", "1,0\n2\u00a0,1\n", r"row 2, column 1: '2\xa0' is not a number"),
+    ("a NUL byte in the header", "x\x00,label\n1,0\n2,1\n", "a NUL byte in row 1"),
+    ("a bad cell after CR line ends", "x,label\r1,0\r2,1\r3,abc\r",
+     "row 4, column 2: 'abc' is not a number"),
+    ("a bad cell after mixed line ends", "x,label\r\n1,0\r\r2,1\n\r\n3,1\r4,0\r5,1\r6,?\n",
+     "row 9, column 2: '?' is not a number"),
 ]
 
 
@@ -120,6 +136,99 @@ def test_the_memory_check_counts_rows_and_cells_without_reading_the_file_whole(t
         csvdata.CHUNK = old
 
 
+def test_line_ends_are_counted_where_the_csv_module_ends_rows(tmp_path):
+    # CR alone is Excel's "CSV (Macintosh)"; a CR LF cut between two chunks ends one line
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"a,b,label\r1,2,0\r\n\r3,4,1\n\r\n5,6,1")
+    for chunk in (1, 2, 3, 4, 5, 7, 2**20):
+        csvdata.CHUNK, old = chunk, csvdata.CHUNK
+        try:
+            assert csvdata.measure(str(path)) == (6, 14, 9), chunk
+        finally:
+            csvdata.CHUNK = old
+    X, y, _ = csvdata.read(str(path))
+    assert X.tolist() == [[1, 2], [3, 4], [5, 6]] and y[:, 0].tolist() == [0, 1, 1]
+
+
+@pytest.mark.timeout(20)  # today's code would wait for a writer forever
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_refused_before_it_is_opened(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("pipe.csv")
+    assert_refused_in_one_line(*run(["--data", "pipe.csv"], capsys),
+                               "--data 'pipe.csv': is a named pipe, not a regular file")
+    for reader in (csvdata.measure, csvdata.read):
+        with pytest.raises(csvdata.Refused, match="is a named pipe"):
+            reader("pipe.csv")
+
+
+@pytest.mark.timeout(20)  # today's code reads them forever, or runs out of memory
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_link_to_a_device_that_never_ends_is_refused(tmp_path, monkeypatch, capsys, device):
+    if not os.path.exists(device):
+        pytest.skip(f"no {device}")
+    monkeypatch.chdir(tmp_path)
+    os.symlink(device, "endless.csv")
+    assert_refused_in_one_line(*run(["--data", "endless.csv"], capsys),
+                               "--data 'endless.csv': is a device, not a regular file")
+    with pytest.raises(csvdata.Refused, match="is a device"):
+        csvdata.read("endless.csv")
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="needs Linux's /proc")
+def test_a_file_whose_reading_fails_is_refused(tmp_path, monkeypatch, capsys):
+    # /proc/self/mem is a regular file whose first bytes can't be read (EIO)
+    monkeypatch.chdir(tmp_path)
+    os.symlink("/proc/self/mem", "mem.csv")
+    assert_refused_in_one_line(*run(["--data", "mem.csv"], capsys),
+                               "--data 'mem.csv': can't be read")
+
+
+def test_blank_lines_cost_no_memory_beside_a_few_wide_rows(tmp_path, monkeypatch, capsys):
+    # 2 rows of 100,000 cells, then 200,000 blank lines: 149 GiB if each line were a row
+    import tracemalloc
+    monkeypatch.chdir(tmp_path)
+    wide = 100_000
+    (tmp_path / "wide.csv").write_text(",".join(["0.5"] * (wide - 1) + ["0"]) + "\n"
+                                       + ",".join(["-1"] * (wide - 1) + ["1"]) + "\n"
+                                       + "\n" * 200_000)
+    tracemalloc.start()
+    try:
+        X, y, held = csvdata.read("wide.csv")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert X.shape == (2, wide - 1) and y[:, 0].tolist() == [0, 1] and held is None
+    assert peak < 50e6, peak
+    status, out, err = run(["--data", "wide.csv", "--epochs", "1"], capsys)
+    assert (status, err) == (0, "") and "2 points, 99999 features" in out
+
+
+def test_a_file_that_grew_since_it_was_counted_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.csv").write_text("1,0\n2,1\n3,0\n")
+    monkeypatch.setattr(csvdata, "measure", lambda path: (1, 2, 3))  # counted before it grew
+    with pytest.raises(csvdata.Refused,
+                       match=r"^--data 'f\.csv': changed while it was read \(row 2\)$"):
+        csvdata.read("f.csv")
+
+
+def test_a_nul_byte_is_refused_as_it_is_counted(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"1,0\r\n2,1\r3,\x001\n" + b"1,0\n" * 1000)
+    with pytest.raises(csvdata.Refused, match="is not text .UTF-8.: a NUL byte in row 3$"):
+        csvdata.measure(str(path))
+
+
+@pytest.mark.timeout(20)  # a pattern that backtracks would take minutes over this one cell
+def test_a_long_cell_is_judged_at_once(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.csv").write_text("x,label\n" + "1" * 100_000 + "x,0\n2,1\n")
+    assert_refused_in_one_line(*run(["--data", "f.csv"], capsys),
+                               "row 2, column 1: '111111'... is not a number")
+
+
 def test_test_must_leave_rows_to_train_on(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "f.csv").write_text("1,0\n2,1\n3,0\n4,1\n")
@@ -149,6 +258,22 @@ def test_a_header_blank_lines_spaces_a_bom_and_quotes_are_read(tmp_path):
     X, y, held = csvdata.read(str(path))
     assert X.tolist() == [[1.5, -2.0], [0.3, 4.0]] and y.tolist() == [[0.0], [1.0]]
     assert held is None
+
+
+def test_spaces_round_a_quoted_cell_are_fine(tmp_path):
+    # the csv module keeps the quotes of a cell that starts with a space: they are taken off
+    path = tmp_path / "f.csv"
+    path.write_text('"x1" , "x2",label\n1, "0.2" ,0\n "3"\t,\t" 4 ", "1"\n')
+    X, y, held = csvdata.read(str(path))
+    assert X.tolist() == [[1.0, 0.2], [3.0, 4.0]] and y.tolist() == [[0.0], [1.0]]
+
+
+def test_numbers_in_plain_ascii_decimal_notation_are_read(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("x,label\n-1.5,0\n+2.,1\n.25e+2,0\n3E-1,1\n007,0.0\n-0,1.0\n")
+    X, y, _ = csvdata.read(str(path))
+    assert X[:, 0].tolist() == [-1.5, 2.0, 25.0, 0.3, 7.0, 0.0]
+    assert y[:, 0].tolist() == [0, 1, 0, 1, 0, 1]
 
 
 def test_any_number_of_features_trains_and_the_plane_pictures_say_they_need_two(

@@ -18,10 +18,12 @@ pytestmark = pytest.mark.slow  # fuzzing
 hypothesis = pytest.importorskip("hypothesis")
 st = hypothesis.strategies
 CELLS = st.one_of(st.sampled_from(["0", "1", "1.0", "2", "-1", "0.5", "nan", "inf", "", " ",
-                                   "abc", "1e999", '"1"', "x1", "label", "held_out", "\x00"]),
+                                   "abc", "1e999", '"1"', "x1", "label", "held_out", "\x00",
+                                   "1_000", "\u0661", "\uff11", ' "0.5" ', "1\t0", "1;0"]),
                   st.floats(allow_nan=False, allow_infinity=False).map(repr),
                   st.text(max_size=4))
 ROWS = st.lists(st.lists(CELLS, min_size=0, max_size=4), max_size=8)
+ENDS = ["\n", "\r\n", "\r", ""]  # LF, CR LF, CR alone (Excel's "CSV (Macintosh)"), none
 
 
 def valid(X, y, held):
@@ -31,10 +33,13 @@ def valid(X, y, held):
 
 @hypothesis.settings(max_examples=150, deadline=None, database=None,
                      suppress_health_check=list(hypothesis.HealthCheck))
-@hypothesis.given(rows=ROWS, newline=st.sampled_from(["\n", "\r\n"]))
-def test_any_file_is_read_or_refused_in_one_line(tmp_path_factory, rows, newline):
+@hypothesis.given(rows=ROWS, ends=st.lists(st.sampled_from(ENDS), min_size=8, max_size=8))
+@hypothesis.example(rows=[["1", "0"], ["2", "1"], ["3", "0"]], ends=["\r"] * 8)
+@hypothesis.example(rows=[["x", "label"], ["1", "0"], [], ["2", "1"]], ends=["\r\n", "\r"] * 4)
+def test_any_file_is_read_or_refused_in_one_line(tmp_path_factory, rows, ends):
     path = tmp_path_factory.mktemp("fuzz") / "f.csv"
-    path.write_bytes(newline.join(",".join(row) for row in rows).encode("utf-8", "surrogatepass"))
+    text = "".join(",".join(row) + end for row, end in zip(rows, ends))
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
     try:
         X, y, held = csvdata.read(str(path))
     except Refused as refused:
@@ -85,3 +90,44 @@ def test_written_points_read_back_as_the_very_same_floats(tmp_path_factory, X):
     assert held.tolist() == [False] * (len(X) - 1) + [True]
     assert back[~held].tobytes() == X[1:].tobytes() and back[held].tobytes() == X[:1].tobytes()
     assert labels[:, 0].tolist() == y[1:, 0].tolist() + y[:1, 0].tolist()
+
+
+@hypothesis.settings(max_examples=300, deadline=None, database=None,
+                     suppress_health_check=list(hypothesis.HealthCheck))
+@hypothesis.given(data=st.lists(st.sampled_from(b'01,;"\r\n x'), max_size=60).map(bytes),
+                  chunk=st.integers(1, 8))
+def test_the_count_agrees_with_the_reader_line_for_line(tmp_path_factory, data, chunk):
+    """measure's lines are the lines the csv module reads (so "row N" is the Nth line, and
+    no row is read past the count); its cells are at least the cells read."""
+    import csv
+    path = tmp_path_factory.mktemp("count") / "f.csv"
+    path.write_bytes(data)
+    csvdata.CHUNK, old = chunk, csvdata.CHUNK  # lines cut across chunks count the same
+    try:
+        lines, cells, longest = csvdata.measure(str(path))
+    finally:
+        csvdata.CHUNK = old
+    with open(path, newline="") as file:
+        read = file.readlines()
+    assert lines == len(read)
+    assert longest == max((len(line.rstrip("\r\n")) for line in read), default=0)
+    with open(path, newline="") as file:
+        try:
+            assert cells >= sum(map(len, csv.reader(file)))
+        except csv.Error:
+            pass
+
+
+@hypothesis.settings(max_examples=60, deadline=None, database=None,
+                     suppress_health_check=list(hypothesis.HealthCheck))
+@hypothesis.given(digit=st.characters(categories=["Nd"]).filter(lambda c: not c.isascii()),
+                  row=st.integers(0, 3), column=st.integers(0, 2))
+def test_a_digit_that_is_not_ascii_is_refused_where_it_is(tmp_path_factory, digit, row, column):
+    """float() reads any script's digits; the docs promise ASCII decimal notation only."""
+    cells = [["1.5", "-2", "0"], ["3", "4e1", "1"], ["0.5", ".5", "0"], ["7", "8", "1"]]
+    cells[row][column] = digit if column == 2 else f"1{digit}"
+    path = tmp_path_factory.mktemp("digit") / "f.csv"
+    path.write_text("x1,x2,label\n" + "".join(",".join(r) + "\n" for r in cells),
+                    encoding="utf-8")
+    with pytest.raises(Refused, match=f"row {row + 2}, column {column + 1}: .* is not a number$"):
+        csvdata.read(str(path))
