@@ -102,7 +102,9 @@ def load(args):
                           f"feature{'s' * (features != 1)}")
     if args.load:
         from companion.saved import load as load_weights
-        inputs.saved = load_weights(args.load, features, args.hidden)
+        # the run's knobs as --save writes them: a file saved by another run says so
+        inputs.saved = load_weights(args.load, features, args.hidden,
+                                    knobs(args, len(inputs.X)))
     return inputs
 
 

@@ -2,12 +2,17 @@
 --load --epochs 0 gives the same final accuracies and probabilities; the JSON's weights are the
 very arrays in memory. A file --load can't use gets one line and exit status 2."""
 
+import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
 import pytest
 
+from conftest import ROOT
 from test_csv import run  # main(argv): status, stdout, stderr
 from companion import saved
 from companion.datasets import make_data
@@ -134,6 +139,23 @@ def npz_with(path, **arrays):
 
 GOOD = {"W1": np.zeros((2, 8)), "b1": np.zeros((1, 8)), "W2": np.zeros((8, 1)),
         "b2": np.zeros((1, 1))}
+
+
+def npy(shape, data=b"", descr="<f8"):
+    """A .npy file's bytes: a header declaring shape and descr, then data, which may fall short
+    of what the header declares (a forged file's does)."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": descr, "fortran_order": False,
+                                                  "shape": shape})
+    return header.getvalue() + data
+
+
+def json_with(b2):
+    """GOOD as JSON text, but b2's one number written as b2 (text)."""
+    return json.dumps({k: v.tolist() for k, v in GOOD.items()}).replace("[[0.0]]}",
+                                                                        f"[[{b2}]]}}")
+
+
 BAD_LOADS = [
     ("missing", None, "no such file"),
     ("not JSON", "{W1: 1", "is not a JSON file (corrupt?)"),
@@ -154,6 +176,11 @@ BAD_LOADS = [
     ("a text npz", "hello", "is not a .npz file"),
     ("an npz of the wrong shapes", {**GOOD, "b1": np.zeros((8,))}, "b1 is 8, not 1 x 8"),
     ("an npz without W2", {k: v for k, v in GOOD.items() if k != "W2"}, "has no W2"),
+    ("a .npy named .npz", npy((2, 8), bytes(128)), "is a .npy file (one array), not a .npz"),
+    ("a forged .npy named .npz", npy((10**6, 10**6), bytes(64)),  # declares 7.28 TiB
+     "is a .npy file (one array), not a .npz"),
+    ("a 401-digit integer", json_with("1" * 401), "b2 holds a number too large for a float"),
+    ("a 5,000-digit integer", json_with("9" * 5000), "holds a number too large for a float"),
 ]
 
 
@@ -172,6 +199,137 @@ def test_a_file_load_cant_use_gets_one_line(tmp_path, monkeypatch, capsys, name,
     assert status == 2 and out == "" and len(err.splitlines()) == 1, err
     assert f"--load 'w.{kind}': {said}" in err and "Traceback" not in err
     assert not (tmp_path / "out.json").exists()
+
+
+def npz_of(path, entries):
+    """A .npz (deflated) of entries: name -> the bytes of a .npy file, which may be forged."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(f"{name}.npy", data)
+
+
+GOOD_NPY = {name: npy(array.shape, array.tobytes()) for name, array in GOOD.items()}
+FORGED = [  # each beside an X that declares 16 TB: the data is never read
+    ("W1 declares 150M floats", {"W1": npy((2, 75_000_000), bytes(2**20))},
+     "W1 is 2 x 75000000, not 2 x 8 (--hidden 8)"),
+    ("W1 declares 6.4 GB of text", {"W1": npy((2, 8), descr="<U100000000")},
+     "W1 is not a table of numbers"),
+    ("a header 4 GB long", {"W1": b"\x93NUMPY\x02\x00\xff\xff\xff\xff" + bytes(64 * 2**20)},
+     "is not a .npz file (corrupt?)"),
+]
+
+
+@pytest.mark.parametrize("name, entries, said", FORGED, ids=[f[0] for f in FORGED])
+def test_an_npz_entry_is_judged_by_its_header_before_its_data_is_read(
+        tmp_path, monkeypatch, capsys, name, entries, said):
+    # A 1 MB deflated entry whose header declares 150M floats made a 1.2 GB array before the
+    # refusal; one whose header is 4 GB long was read whole. Now: the header, and no more.
+    import tracemalloc
+    monkeypatch.chdir(tmp_path)
+    npz_of("w.npz", {**GOOD_NPY, "X": npy((10**12, 2)), **entries})
+    tracemalloc.start()
+    try:
+        status, out, err = run(["--load", "w.npz"], capsys)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert status == 2 and out == "" and len(err.splitlines()) == 1, err
+    assert f"--load 'w.npz': {said}" in err
+    assert peak < 20e6, f"{peak:,} bytes"
+
+
+def test_an_npz_of_forged_data_but_good_weights_is_loaded(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    npz_of("w.npz", {**GOOD_NPY, "X": npy((10**12, 2)), "y": b"not even a header"})
+    status, out, err = run(["--load", "w.npz", "--epochs", "0"], capsys)
+    assert (status, err) == (0, "") and "final train accuracy: 0.500" in out
+
+
+@pytest.mark.timeout(20)  # the old code waited for a writer forever
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("kind", ["json", "npz"])
+def test_a_named_pipe_is_refused_before_it_is_opened(tmp_path, monkeypatch, capsys, kind):
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(f"pipe.{kind}")
+    status, out, err = run(["--load", f"pipe.{kind}"], capsys)
+    assert status == 2 and out == "" and err == (
+        f"nn_from_scratch.py: --load 'pipe.{kind}': is a named pipe, not a regular file\n")
+
+
+def at_most_1_gb():
+    """In the child, before it runs: an address space of 1 GB, so that a regression reading an
+    endless device fails fast rather than filling the machine's memory."""
+    import resource
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+    except (ValueError, OSError):  # a system that does not limit it (macOS)
+        pass
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="needs POSIX devices and links")
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("kind", ["json", "npz"])
+def test_a_link_to_a_device_that_never_ends_is_refused(tmp_path, device, kind):
+    # the old code read a .json of /dev/zero until the machine ran out of memory
+    if not os.path.exists(device):
+        pytest.skip(f"no {device}")
+    os.symlink(device, tmp_path / f"endless.{kind}")
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # its threads' buffers: not in 1 GB
+    result = subprocess.run([sys.executable, str(ROOT / "nn_from_scratch.py"), "--load",
+                             f"endless.{kind}"], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=20, preexec_fn=at_most_1_gb)
+    assert result.returncode == 2 and result.stdout == "" and result.stderr == (
+        f"nn_from_scratch.py: --load 'endless.{kind}': is a device, not a regular file\n")
+
+
+def test_weights_of_another_run_get_a_warning_and_the_run_goes_on(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    for kind in ("json", "npz"):
+        assert run(["--data", "circles", "--activation", "relu", "--epochs", "10", "--save",
+                    f"w.{kind}"], capsys)[0] == 0
+    for kind, argv, said in [
+            ("json", [], "saved with --activation relu --data circles; this run is "
+                         "--activation tanh --data xor"),
+            ("npz", ["--data", "circles"], "saved with --activation relu; this run is "
+                                           "--activation tanh"),
+            ("npz", ["--data", "circles", "--activation", "relu", "--noise", "0.5"],
+             "saved with --noise 0.35; this run is --noise 0.5"),
+            # another sample of the same problem, or another way of training: no warning
+            ("json", ["--data", "circles", "--activation", "relu", "--seed", "4", "--points",
+                      "100", "--lr", "0.1", "--init", "he", "--test", "10"], None)]:
+        status, out, err = run(["--load", f"w.{kind}", "--epochs", "0", *argv], capsys)
+        assert status == 0 and out.startswith("data: "), err
+        if said is None:
+            assert err == ""
+        else:
+            assert " ".join(err.split()) == f"nn_from_scratch.py: --load 'w.{kind}': {said}"
+            assert all(len(line) <= 80 for line in err.splitlines()), err
+
+
+def test_the_warning_comes_before_the_log(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    run(["--activation", "relu", "--epochs", "10", "--save", "w.json"], capsys)
+    both = io.StringIO()  # stdout and stderr in one stream, in the order they are written
+    monkeypatch.setattr(sys, "stdout", both)
+    monkeypatch.setattr(sys, "stderr", both)
+    assert run(["--load", "w.json", "--epochs", "10"], capsys)[0] == 0
+    lines = both.getvalue().splitlines()
+    assert lines[:3] == ["nn_from_scratch.py: --load 'w.json': saved with --activation relu; "
+                         "this run is", "  --activation tanh",
+                         "data: 400 points, 2 features, 2 classes (XOR layout)"]
+    assert lines[3].startswith("epoch 0  loss")
+
+
+def test_a_file_without_knobs_gets_no_warning(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    npz_with(tmp_path / "w.npz", **GOOD)
+    (tmp_path / "w.json").write_text(json.dumps({**{k: v.tolist() for k, v in GOOD.items()},
+                                                 "knobs": ["not", "a", "dict"]}))
+    for kind in ("npz", "json"):
+        status, out, err = run(["--load", f"w.{kind}", "--activation", "relu", "--epochs", "0"],
+                               capsys)
+        assert (status, err) == (0, "")
 
 
 def test_a_truncated_npz_gets_one_line(tmp_path, monkeypatch, capsys):
