@@ -17,7 +17,6 @@ Every bad file raises Refused with one line naming the file, the row and what is
 
 import csv
 import math
-import os
 import re
 
 import numpy as np
@@ -218,15 +217,3 @@ def write(path, X, y, X_test=None, y_test=None):
         lines += [",".join([*map(repr, map(float, point)), str(int(label)), str(held)])
                   for point, label in zip(points, labels[:, 0])]
     atomic_write(path, "\n".join(lines) + "\n", "--dump-data")
-
-
-def check_can_write(path, flag):
-    """Refused, before training, for an output path that can't be a file: a folder, or in a
-    folder that does not exist or can't be written."""
-    folder = os.path.dirname(path) or "."
-    if os.path.isdir(path):
-        raise Refused(f"{flag} {shortened(path)}: is a folder")
-    if not os.path.isdir(folder):
-        raise Refused(f"{flag} {shortened(path)}: no such folder {shortened(folder)}")
-    if not os.access(folder, os.W_OK):
-        raise Refused(f"{flag} {shortened(path)}: the folder can't be written")

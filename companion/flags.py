@@ -209,21 +209,24 @@ MAPPED = 32 * 2**20  # glibc's largest threshold for mapping an allocation of it
 BASE = 45e6         # Python and NumPy, before any array (measured: 38 MB)
 PLOT_BASE = 110e6   # with matplotlib and a figure (measured: 100 MB)
 TEXT_CELLS = 64 * 24  # the largest grid a terminal picture evaluates (the decision regions)
+FIRST_LAYER = 3.3  # arrays of features x hidden at once: W1, dW1, lr*dW1 (measured: 3.0)
 CURVE_EPOCH, PLOT_EPOCH = 17, 175  # bytes an epoch: the curve's two floats; and in the figure
 # (measured: 16 and 157)
 
 
-def run_memory(args, points=400):
+def run_memory(args, points=400, features=2):
     """The bytes a run will need at its peak, estimated before anything is allocated: Python
     and NumPy (and matplotlib), then the larger of training and the largest picture (training's
-    arrays are gone when the pictures are drawn), and the curve's and figure's cost an epoch."""
+    arrays are gone when the pictures are drawn), the first layer's weights (W1, dW1 and
+    lr*dW1, features x hidden each: 4 rows of 50,000 features made them the largest), and the
+    curve's and figure's cost an epoch."""
     small, large, grid = ARRAYS[args.activation]
     train = large if 8 * points * args.hidden >= MAPPED else small
     drawing = args.boundary or args.features or args.watch or args.hidden_space
     cells = PICTURE_CELLS if args.plot else TEXT_CELLS if drawing else 0
     per_epoch = PLOT_EPOCH + CURVE_EPOCH if args.plot else CURVE_EPOCH if args.curve else 0
     return ((PLOT_BASE if args.plot else BASE) + 8 * args.hidden * max(points * train, cells * grid)
-            + per_epoch * args.epochs)
+            + FIRST_LAYER * 8 * features * args.hidden + per_epoch * args.epochs)
 
 
 def size(nbytes, up):
@@ -237,12 +240,12 @@ def size(nbytes, up):
 def refuse_early(args):
     """Raise Refused, before anything is allocated or trained, for a run that would not fit in
     memory or whose --plot could not be saved."""
-    points, reading, file = 400, 0, False
+    points, features, reading, file = 400, 2, 0, False
     if args.data != "xor" or args.points or args.test:
         from companion.inputs import is_file, rows  # counts a file's rows, not reading it whole
-        points, reading = rows(args)
+        points, features, reading = rows(args)
         file = is_file(args)
-    need, budget = run_memory(args, points) + reading, memory_budget()
+    need, budget = run_memory(args, points, features) + reading, memory_budget()
     if need > budget and file:
         raise Refused(f"--data {shortened(args.data)}: about {size(need, up=True)}, over the "
                       f"{size(budget, up=False)} budget")

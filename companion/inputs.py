@@ -15,7 +15,6 @@ import numpy as np
 
 from companion import datasets
 from companion.cli import Refused, printable, shortened
-from companion.pictures import compact
 from nn_from_scratch import CENTRES, LABELS, accuracy, predict
 
 DEFAULT_POINTS = 400  # the chapter's
@@ -28,13 +27,15 @@ def is_file(args):
 
 
 def rows(args):
-    """(points, bytes): how many points the run will hold, and the bytes that reading its file
-    needs besides (the table as read, and the split into features and labels)."""
+    """(points, features, bytes): how many points the run will hold, how many features (a
+    file's: its cells per line, at most), and the bytes that reading its file needs besides
+    (the table as read, the split into features and labels, and the csv module's list of the
+    longest line's cells: about 20 bytes a byte for cells of one or two characters)."""
     if not is_file(args):
-        return (args.points or DEFAULT_POINTS) + (args.test or 0), 0
+        return (args.points or DEFAULT_POINTS) + (args.test or 0), 2, 0
     from companion import csvdata  # only for a file
     lines, cells, longest = csvdata.measure(args.data)
-    return lines, 16 * cells + 10 * longest
+    return lines, cells // max(lines, 1), 16 * cells + 22 * longest
 
 
 class Inputs:
@@ -72,9 +73,15 @@ def four_points(X, y):
 
 def point_name(x, label):
     """[0.41, -1.73] (class 0): a point as the sanity check names it."""
-    # 1e20 in .2f is 24 characters: compact() keeps each within 6, so that the line fits 80
-    values = ", ".join(compact(v, 6, 2) for v in x[:3]) + (", ..." if len(x) > 3 else "")
+    values = ", ".join(map(two_decimals, x[:3])) + (", ..." if len(x) > 3 else "")
     return f"[{values}] (class {label})"
+
+
+def two_decimals(value):
+    """0.41, -1.73; a value whose two decimals would pass 7 characters as a power of ten
+    (1e20 is 24 characters in .2f: three of them took the sanity line past 80 columns)."""
+    text = f"{value:.2f}"
+    return text if len(text) <= 7 else f"{value:.1e}".replace("e+", "e")
 
 
 def load(args):

@@ -357,7 +357,7 @@ def test_a_figure_path_that_is_not_a_file_is_refused_before_training(tmp_path, k
     result = subprocess.run([sys.executable, "nn_from_scratch.py", "--plot", str(path)],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stdout == ""  # before training: no listing
-    assert " ".join(result.stderr.split()).endswith(": not a regular file")
+    assert " ".join(result.stderr.split()).endswith("; the scripts write only regular files")
 
 
 def test_a_failed_save_leaves_the_old_figure_as_it_was_and_no_half_file(tmp_path, monkeypatch):

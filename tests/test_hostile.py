@@ -190,7 +190,7 @@ def test_huge_values_long_names_and_escape_codes_stay_within_80_columns(tmp_path
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     assert "\x1b" not in result.stdout + result.stderr
     assert lines[0].startswith("data: 4 points, 3 features, 2 classes (a\\x1b[31mrednnn")
-    assert "point [1.0e20, 2.0e20, -3e20] (class 0) -> P(class 1) = " in result.stdout
+    assert "point [1.0e20, 2.0e20, -3.0e20] (class 0) -> P(class 1) = " in result.stdout
     assert f"weights saved to {tmp_path}/w\\x1b[2J.json" in " ".join(result.stdout.split())
     assert saved.exists()
 

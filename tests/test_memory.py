@@ -10,9 +10,11 @@ import subprocess
 import sys
 import tempfile
 
+import numpy as np
 import pytest
 
-from companion import flags
+import nn_from_scratch
+from companion import flags, inputs
 from conftest import ROOT
 
 BUDGET = 1.5e8  # the largest runs' arrays stay under 32 MiB: malloc's heap
@@ -131,3 +133,42 @@ def test_the_estimate_covers_a_large_runs_peak_within_2x(background, activation,
 def test_a_refusal_names_the_estimate_rounded_up_and_the_budget_rounded_down():
     assert flags.size(2.01e9, up=True) == "2.1 GB" and flags.size(2.09e9, up=False) == "2.0 GB"
     assert flags.size(6.4e12, up=True) == "6.4 TB" and flags.size(3e8, up=False) == "300.0 MB"
+
+
+WIDE = """
+import re, runpy, sys
+sys.path.insert(0, ".")
+sys.argv = ["nn_from_scratch.py", *sys.argv[1:]]
+try:
+    runpy.run_path("nn_from_scratch.py", run_name="__main__")
+except SystemExit as exit_:
+    assert exit_.code in (0, None), exit_.code
+print(int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) * 1024)
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc (Linux)")
+def test_the_estimate_covers_a_file_of_few_rows_and_many_features(tmp_path, monkeypatch, capsys):
+    # 4 rows of 5,000 features and 1,000 hidden units: the first layer's weights (features x
+    # hidden) are the run's largest arrays, which the estimate once left out (4 rows of 50,000
+    # features with --hidden 2000 were let through, and peaked at 2.4 GB)
+    features, hidden = 5000, 1000
+    rng = np.random.default_rng(0)
+    lines = [",".join([f"x{k}" for k in range(features)] + ["label"])]
+    lines += [",".join(f"{v:.3f}" for v in rng.standard_normal(features)) + f",{k % 2}"
+              for k in range(4)]
+    (tmp_path / "wide.csv").write_text("\n".join(lines) + "\n")
+    argv = ["--data", str(tmp_path / "wide.csv"), "--hidden", str(hidden), "--epochs", "2"]
+    args = nn_from_scratch.parse_args(argv)
+    points, wide, reading = inputs.rows(args)
+    assert (points, wide) == (5, features + 1)  # the header's line, and the label's column
+    estimate = flags.run_memory(args, points, wide) + reading
+    assert flags.FIRST_LAYER * 8 * features * hidden > estimate / 3  # the weights dominate
+    result = subprocess.run([sys.executable, "-c", WIDE, *argv], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    measured = int(result.stdout.splitlines()[-1])
+    assert measured <= estimate <= 2 * measured, (measured / 1e6, estimate / 1e6)
+    monkeypatch.setenv("NN_MEMORY_BUDGET", "1e9")
+    too_big = nn_from_scratch.main([*argv[:2], "--hidden", str(10 * hidden), "--epochs", "2"])
+    assert too_big == 2 and "over the 1.0 GB budget" in capsys.readouterr().err  # 1.3 GB of W1s

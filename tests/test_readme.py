@@ -147,6 +147,8 @@ def test_the_size_and_bounds_items_quote_the_codes_numbers():
                    f"Training holds {large[0]:g} to {large[-1]:g} arrays",
                    f"when its arrays are over {flags.MAPPED // 2**20} MiB",
                    f"a run peaks at {small[0]:g} to {small[-1]:g}",
+                   f"the first layer's weights ({flags.FIRST_LAYER:g} arrays of features x "
+                   "hidden units",
                    f"A picture's grid holds {grid[0]:g} to {grid[-1]:g} arrays of its "
                    f"{flags.PICTURE_CELLS:,} cells",
                    f"{flags.CURVE_EPOCH} bytes an epoch for `--curve`, "
