@@ -462,3 +462,17 @@ def test_the_failures_notes_and_their_verdict():
     fewer = {0: table_rows(**{"relu b1": {"accuracy": 0.99}, "leaky_relu b1": {"accuracy": 0.5}})}
     assert part(experiments.activation_table_report(fewer)["verdicts"],
                 "leaky_relu still learns there") == (False, "0 against 1 of 1")
+
+
+def test_the_second_pass_turns_off_only_what_numpy_dispatches():
+    # NumPy refuses to turn off a feature it has no code for (pytest then stops at once): the
+    # names differ between NumPy 2.4 (X86_V4) and before (AVX512F)
+    from simd_levels import one_level_down
+    new = {"X86_V3", "X86_V4", "AVX512_ICL", "AVX512_SPR"}
+    old = {"AVX2", "FMA3", "AVX512F", "AVX512CD", "AVX512_SKX", "AVX512_ICL"}
+    avx512, avx2 = {"AVX512F": True, "AVX2": True}, {"AVX2": True}
+    assert one_level_down(avx512, new) == "AVX512_SPR AVX512_ICL X86_V4"
+    assert one_level_down(avx2, new) == "X86_V3"
+    assert one_level_down(avx512, old) == "AVX512_ICL AVX512_SKX AVX512CD AVX512F"
+    assert one_level_down(avx2, old) == "AVX2 FMA3"
+    assert one_level_down({"ASIMD": True}, {"ASIMDHP"}) == ""  # ARM: nothing below NEON
