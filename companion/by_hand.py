@@ -75,16 +75,18 @@ OTHER_ACTIVATION = {"a1": "a1 = other_activation(activation)[0](z1)",
 THE_FUNCTIONS = ("forward", "bce_loss", "backward", "update")  # where the lines are read
 
 
-# The step's numbers are sums of a few terms of 1e-4 to 1; a result under 1e-12 is what is left of
-# terms that cancel (db2 at the start: the four dz2 sum to 0), rounding's last bits, which differ
-# from one processor's vector unit to another's. It is written ~0, not as digits.
+# The sums of the step add a few terms of 1e-4 to 1; a sum under 1e-12 is what is left of terms
+# that cancel (db2 at the start: the four dz2 sum to 0), rounding's last bits, which differ from
+# one processor's vector unit to another's. It is written ~0, not as digits. Only sums: a small
+# value of a function (a saturated sigmoid's 3.8e-13) is a real one, shown as it is.
 ROUNDING = 1e-12
+SUMS = ("z1", "z2", "da1", "dW1", "db1", "dW2", "db2", "new W1", "new b1", "new W2", "new b2")
 
 
-def digits(value):
-    """value to 4 significant digits, a power of ten written short (1.234e-5), never -0; ~0 for
-    a number that is rounding's residue (under ROUNDING)."""
-    if 0 < abs(value) < ROUNDING:
+def digits(value, cancels=False):
+    """value to 4 significant digits, a power of ten written short (1.234e-5), never -0; with
+    cancels (a sum), ~0 for a number that is rounding's residue (under ROUNDING)."""
+    if cancels and 0 < abs(value) < ROUNDING:
         return "~0"
     text = f"{float(value) + 0.0:.4g}"
     if "e" in text:
@@ -225,10 +227,10 @@ def labels(name, shape, X=CENTRES):
     return points, units  # z1, a1, da1, dz1
 
 
-def matrix(values, rows, cols):
+def matrix(values, rows, cols, cancels=False):
     """values (len(rows) x len(cols)) with labelled rows and columns, split into blocks of
-    columns so that no line is wider than 80 columns."""
-    cells = [[digits(v) for v in row[:len(cols)]] for row in values]
+    columns so that no line is wider than 80 columns; cancels: they are sums (digits())."""
+    cells = [[digits(v, cancels) for v in row[:len(cols)]] for row in values]
     width = max(len(text) for text in cols + [t for row in cells for t in row]) + 2
     label = max(len(r) for r in rows) + 2
     blocks = math.ceil(len(cols) / max(1, (WIDTH - label) // width))
@@ -247,7 +249,8 @@ def shown(name, value, X=CENTRES):
     quantity that is one number where the chapter's has a row of them)."""
     value = np.asarray(value)
     if value.ndim == 0:
-        return [f"  = {digits(value)}" + ("" if name == "loss" else "   (one number, shape ())")]
+        return [f"  = {digits(value, name in SUMS)}"
+                + ("" if name == "loss" else "   (one number, shape ())")]
     if name.replace("new ", "").lstrip("d") == "W2":
         value = value.T
     if value.ndim != 2:
@@ -256,8 +259,9 @@ def shown(name, value, X=CENTRES):
     if len(rows) != value.shape[0] or len(cols) != min(value.shape[1], SHOWN_UNITS):
         rows = [f"row {k}" for k in range(value.shape[0])]  # not the chapter's shape
         cols = [f"col {k}" for k in range(min(value.shape[1], SHOWN_UNITS))]
-        return [f"  (shape {value.shape}, not the chapter's)"] + matrix(value, rows, cols)
-    return matrix(value, rows, cols)
+        return [f"  (shape {value.shape}, not the chapter's)"] + matrix(value, rows, cols,
+                                                                        name in SUMS)
+    return matrix(value, rows, cols, name in SUMS)
 
 
 def written(name, text, found, activation, function):
@@ -291,7 +295,8 @@ def calculator(q, activation, lines):
     terms = " + ".join(f"({digits(x)})({digits(d)})" for x, d in zip(X, dz1[:, 0]))
     total = float(np.sum(X * dz1[:, 0]))  # the sum printed, over the four points
     out = head + ["  dW1[0,0] = the sum over the 4 points i of X[i,0] * dz1[i,0]",
-                  wrap(f"= {terms} = {digits(total)}", indent="    ", first="    ")]
+                  wrap(f"= {terms} = {digits(total, cancels=True)}", indent="    ",
+                       first="    ")]
     out += disagreement("dW1[0,0]", total, q["dW1"][0, 0])
     return out + entry_of_dz1(q, activation, lines.get("dz1", []))
 
@@ -428,7 +433,7 @@ def listing(params, activation, lr, functions=None, planted=None, points=None, t
             lines += shown(name, q[name], X)
     lines += [""] + calculator(q, activation, ran_lines)
     if any("~0" in line.split() or "(~0)" in line for line in lines):
-        more += (f" ~0 is a number under {ROUNDING:g}: terms that cancel, to float64's "
+        more += (f" ~0 is a sum under {ROUNDING:g}: terms that cancel, to float64's "
                  "rounding.")
     intro = wrap(f"one step by hand: the chapter's listing, line by line, with the numbers it "
                  f"computes, to 4 significant digits. It is one gradient-descent step on "

@@ -199,6 +199,10 @@ def command(main):
     except BrokenPipeError:
         status = CLOSED_PIPE
         stdout_to_devnull()
+    except SystemExit as exit_:  # argparse's, for a bad argument
+        if not sys.flags.inspect:
+            raise
+        status = exit_.code  # python -i: on to the prompt all the same
     except Refused as err:  # what main() did not catch itself: NN_MEMORY_BUDGET, say
         fail(f"{prog}: {err}")
         status = 2
@@ -228,7 +232,7 @@ def command(main):
             except (BrokenPipeError, OSError, ValueError):
                 pass
         os._exit(status)
-    if sys.flags.inspect and status == 0:  # python -i: on to the prompt, not a SystemExit
+    if sys.flags.inspect:  # python -i: on to the prompt, not a SystemExit traceback
         return
     sys.exit(status)
 
@@ -292,7 +296,8 @@ HINT = " (see --help)"
 # A number as the docs promise it: ASCII digits, a point, an exponent. Python's int() and float()
 # take more (1_000, Arabic-Indic and full-width digits, inf, nan), which a reader did not mean.
 INTEGER = r"[+-]?[0-9]+"
-DECIMAL = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+# Each digit can match one way only, so a long string that fails fails in linear time.
+DECIMAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 
 
 def number(kind, low, strict=False, high=None):
@@ -349,7 +354,7 @@ def memory_budget(environ=os.environ):
     except (ValueError, OSError, AttributeError):  # not a POSIX system: trust the 2 GB
         free = float("inf")
     text = environ.get("NN_MEMORY_BUDGET")
-    if text is None:
+    if not text:  # unset, or set to nothing (`NN_MEMORY_BUDGET= python ...`): the default
         return min(2e9, free / 2)
     # A budget mistyped must not mean no budget, nor silently the default: said in one line
     if not re.fullmatch(DECIMAL, text.strip(), re.ASCII) or not float(text) > 0:
@@ -417,6 +422,18 @@ def duration(seconds):
     return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
 
 
+def kind_of(mode):
+    """What a file that is not a regular file is, in a few words, from its st_mode."""
+    import stat
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+
+
 def check_regular_file(path, flag):
     """Refused, in one line and before anything is opened, for a path a reader's file can't be:
     missing, a folder, or not a regular file once links are followed (a FIFO, whose open would
@@ -432,9 +449,7 @@ def check_regular_file(path, flag):
     if stat.S_ISDIR(mode):
         raise Refused(f"{name}: is a folder, not a file")
     if not stat.S_ISREG(mode):
-        kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
-                or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
-        raise Refused(f"{name}: is {kind}, not a regular file")
+        raise Refused(f"{name}: is {kind_of(mode)}, not a regular file")
 
 
 def check_can_write(path, flag):
@@ -442,23 +457,22 @@ def check_can_write(path, flag):
     to, by one rule for every file they write (--save, --dump-data, --plot): not a folder; in a
     folder that exists and takes a new file (one is made there and removed: no inodes, /proc, a
     read-only disk all fail it); an old file only if it is a regular file that is not
-    write-protected. A link is followed: its target is what is written."""
+    write-protected. A link is followed: its target is what is written. Returns the target."""
     import stat
     import tempfile
     name = f"{flag} {shortened(path)}"
-    target = os.path.realpath(path)
-    folder = os.path.dirname(target)
-    if os.path.isdir(target):
-        raise Refused(f"{name}: is a folder, not a file")
-    if not os.path.isdir(folder):
-        raise Refused(f"{name}: no such folder {shortened(os.path.dirname(path) or '.')}")
     try:
+        target = os.path.realpath(path)  # needs the working folder, which may have gone
+        folder = os.path.dirname(target)
+        if os.path.isdir(target):
+            raise Refused(f"{name}: is a folder, not a file")
+        if not os.path.isdir(folder):
+            raise Refused(f"{name}: no such folder {shortened(folder)}")
         if os.path.exists(target):
             mode = os.stat(target).st_mode
             if not stat.S_ISREG(mode):
-                kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device"
-                        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-                raise Refused(f"{name}: is {kind}; the scripts write only regular files")
+                raise Refused(f"{name}: is {kind_of(mode)}; the scripts write only regular "
+                              "files")
             if not mode & 0o222 or not os.access(target, os.W_OK):
                 raise Refused(f"{name}: is write-protected; the scripts don't replace it")
         handle, trial = tempfile.mkstemp(dir=folder, prefix=".partial-")
@@ -466,6 +480,7 @@ def check_can_write(path, flag):
         os.remove(trial)
     except OSError as err:
         raise Refused(f"{name}: {err.strerror or err}") from None
+    return target
 
 
 def atomic_write(path, text_or_writer, flag):
@@ -474,20 +489,19 @@ def atomic_write(path, text_or_writer, flag):
     of the open binary file. The file gets the mode a plain open() would give it (an old
     file's own, kept), not the 0600 of the temporary file. A link is followed: its target is
     replaced, the link kept. The rule of check_can_write is checked again (the folder may have
-    gone since), and any OSError is Refused, naming flag."""
+    gone since), and any OSError is Refused, naming flag and the path as given."""
     import tempfile  # only when a file is written
-    check_can_write(path, flag)
-    path = os.path.realpath(path)
+    target = check_can_write(path, flag)
     partial = None
     try:
-        handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-")
+        handle, partial = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".partial-")
         with os.fdopen(handle, "wb") as file:
             if isinstance(text_or_writer, str):
                 file.write(text_or_writer.encode())
             else:
                 text_or_writer(file)
-        os.chmod(partial, file_mode(path))
-        os.replace(partial, path)
+        os.chmod(partial, file_mode(target))
+        os.replace(partial, target)
     except OSError as err:
         raise Refused(f"{flag} {shortened(path)}: {err.strerror or err}") from None
     finally:

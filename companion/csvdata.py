@@ -1,6 +1,6 @@
 """--data FILE.csv: the reader's own points, read and checked, and --dump-data's file written.
 
-    measure(path)        lines, cells and longest line, counted without reading the file whole:
+    measure(path)        lines, cells, longest line and widest row, counted without reading it:
                          what the memory check needs before the file is read
     read(path)           X (rows, features), y (rows, 1), and which rows the file holds out
     write(path, ...)     the points, exactly (repr), with a held_out column
@@ -21,14 +21,15 @@ import re
 
 import numpy as np
 
+from companion import cli
 from companion.cli import Refused, atomic_write, check_regular_file, display_width, shortened
 
 HELD_OUT = "held_out"  # the header name of --dump-data's last column
 CHUNK = 2**20  # bytes read at a time while counting
 # What a cell may hold, once the spaces and quotes round it are gone: a number in ASCII
-# decimal notation, or a word float() reads as nan or infinity (refused as not finite). Each
-# digit can match one way only, so a long cell that fails fails in linear time.
-DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# decimal notation, as a flag's (cli.DECIMAL), or a word float() reads as nan or infinity
+# (refused as not finite).
+DECIMAL = re.compile(cli.DECIMAL, re.ASCII)
 NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE | re.ASCII)
 SPACES = " \t"
 
@@ -50,10 +51,12 @@ def opened(path, mode="r"):
 
 
 def measure(path):
-    """(lines, cells, longest line in bytes) of the file, counted a chunk at a time: at most
-    lines rows, and at most cells values, so the memory a read needs is known before it.
-    Lines end at LF, CR LF or CR, where the csv module ends them, so the two agree."""
-    lines = commas = longest = current = 0
+    """(lines, cells, longest line in bytes, most cells in a line) of the file, counted a chunk
+    at a time: at most lines rows, and at most cells values, so the memory a read needs is
+    known before it; and at most that many columns (features and label), however many blank
+    lines there are. Lines end at LF, CR LF or CR, where the csv module ends them, so the two
+    agree."""
+    lines = commas = longest = current = widest = current_commas = 0
     after_cr = False  # the last chunk ended in \r: a \n first in this one ends no new line
     with opened(path, "rb") as file:
         try:
@@ -69,14 +72,17 @@ def measure(path):
                 parts = chunk.split(b"\n")
                 lines += len(parts) - 1
                 current += len(parts[0])
+                current_commas += parts[0].count(b",")
                 if len(parts) > 1:
                     longest = max(longest, current, *map(len, parts[1:-1]))
-                    current = len(parts[-1])
+                    widest = max(widest, current_commas,
+                                 *(part.count(b",") for part in parts[1:-1]))
+                    current, current_commas = len(parts[-1]), parts[-1].count(b",")
         except OSError as err:
             raise Refused(f"{named(path)}: can't be read ({err.strerror or err})") from None
-    longest = max(longest, current)
+    longest, widest = max(longest, current), max(widest, current_commas)
     lines += current > 0  # a last line without its line end
-    return lines, commas + lines, longest
+    return lines, commas + lines, longest, widest + 1
 
 
 def plain(text):

@@ -17,10 +17,11 @@ only when a flag asks for them: the default run loads none of them.
 import argparse
 import math
 import os
+import re
 import signal
 
-from companion.cli import (Progress, Refused, Stop, check_can_write, fail, memory_budget, number,
-                           printable, shortened, wrap)
+from companion.cli import (DECIMAL, Progress, Refused, Stop, check_can_write, fail, memory_budget,
+                           number, printable, shortened, wrap)
 
 SECONDS = 4.0  # --watch-seconds' default: the animation's length
 
@@ -138,10 +139,10 @@ def weights_path(flag):
 
 def point(text):
     """An argparse type for --predict: numbers separated by commas, each finite."""
-    try:
-        values = tuple(float(part) for part in text.split(","))
-    except ValueError:
-        values = ()
+    parts = text.split(",")
+    # plain ASCII numbers, as every flag takes them: float() would read 1_0 or Arabic digits
+    ok = all(re.fullmatch(DECIMAL, part.strip(), re.ASCII) for part in parts)
+    values = tuple(float(part) for part in parts) if ok else ()
     if not values or not all(math.isfinite(v) for v in values):
         raise argparse.ArgumentTypeError(f"{shortened(text)} is not a point such as 0.5,-1")
     return values

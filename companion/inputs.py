@@ -27,15 +27,15 @@ def is_file(args):
 
 
 def rows(args):
-    """(points, features, bytes): how many points the run will hold, how many features (a
-    file's: its cells per line, at most), and the bytes that reading its file needs besides
+    """(points, features, bytes): how many points the run will hold, how many features at most
+    (a file's: the cells of its widest row), and the bytes that reading its file needs besides
     (the table as read, the split into features and labels, and the csv module's list of the
     longest line's cells: about 20 bytes a byte for cells of one or two characters)."""
     if not is_file(args):
         return (args.points or DEFAULT_POINTS) + (args.test or 0), 2, 0
     from companion import csvdata  # only for a file
-    lines, cells, longest = csvdata.measure(args.data)
-    return lines, cells // max(lines, 1), 16 * cells + 22 * longest
+    lines, cells, longest, widest = csvdata.measure(args.data)
+    return lines, widest, 16 * cells + 22 * longest
 
 
 class Inputs:
@@ -145,13 +145,14 @@ def accuracy_on(params, X, y, activation):
 def predictions(params, points, activation):
     """--predict's lines: P(class 1) at each of the reader's points."""
     # A point far out (1e308) overflows its weighted sums, which says nothing about training:
-    # an infinite sum still saturates to its limit, and only inf - inf is no number at all.
+    # an infinite sum still saturates to its limit; where it is no number at all (inf - inf,
+    # or -inf * 0 inside GELU or SiLU), the line says so.
     with np.errstate(over="ignore", invalid="ignore"):
         p = predict(params, np.array(points, dtype=float), activation)[:, 0]
     lines = ["P(class 1) at your points (--predict):"]
     lines += [f"  point {printable(','.join(f'{v:g}' for v in x), 30)} -> " + (
               f"P(class 1) = {q:.3f}" if np.isfinite(q) else
-              "no number: its weighted sums overflow float64 both ways (inf - inf)")
+              "no number (too far out for float64)")
               for x, q in zip(points, p)]
     return "\n".join(lines)
 

@@ -75,8 +75,11 @@ def load(path, n_in, hidden, run=None):
     except OSError as err:
         raise Refused(f"{name}: can't be read ({err.strerror})") from None
     is_json = path.lower().endswith(".json")
-    if size * (JSON_GROWTH if is_json else NPZ_GROWTH) > memory_budget():
-        raise Refused(f"{name}: too big to read within the memory budget ({size:,} bytes)")
+    # what reading costs before any entry: the whole JSON; of a .npz, its directory only (the
+    # saved X and y, most of --save's file, are never read)
+    read = size if is_json else directory_size(path, size)
+    if read * (JSON_GROWTH if is_json else NPZ_GROWTH) > memory_budget():
+        raise Refused(f"{name}: too big to read within the memory budget ({read:,} bytes)")
     shapes = expected(n_in, hidden)
     if is_json:
         arrays = read_json(path, name)
@@ -101,6 +104,18 @@ def load(path, n_in, hidden, run=None):
     if run is not None:
         warn_if_saved_by_another_run(name, knobs, run)
     return params
+
+
+def directory_size(path, size):
+    """The bytes of a .npz's directory of entries, which zipfile reads whole, from the zip's
+    end record; the file's size where that can't be found (not a zip: refused later)."""
+    end_record = getattr(zipfile, "_EndRecData", None)  # zipfile's own reader of that record
+    try:
+        with open(path, "rb") as file:
+            record = end_record(file) if end_record else None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        record = None
+    return min(size, record[zipfile._ECD_SIZE]) if record else size
 
 
 def wrong_shape(name, key, got, shapes):

@@ -128,12 +128,25 @@ def test_a_file_too_big_for_the_memory_budget_is_refused_before_it_is_read(
 def test_the_memory_check_counts_rows_and_cells_without_reading_the_file_whole(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text("a,b,label\n1,2,0\n3,4,1")  # no newline at the end
-    assert csvdata.measure(str(path)) == (3, 9, 9)
+    assert csvdata.measure(str(path)) == (3, 9, 9, 3)
     csvdata.CHUNK, old = 4, csvdata.CHUNK  # lines cut across chunks count the same
     try:
-        assert csvdata.measure(str(path)) == (3, 9, 9)
+        assert csvdata.measure(str(path)) == (3, 9, 9, 3)
     finally:
         csvdata.CHUNK = old
+
+
+def test_the_widest_row_is_counted_however_many_blank_lines_there_are(tmp_path):
+    # an average of cells per line, pulled down by blank lines, let 4 rows of 50,000 features
+    # with 300 blank lines past the memory check, estimated at 131 MB for 2.6 GB
+    path = tmp_path / "f.csv"
+    path.write_text("a,b,c,d,label\n" + "\n" * 300 + "1,2,3,4,0\n0,0,0,0,1\n")
+    for chunk in (3, 2**20):
+        csvdata.CHUNK, old = chunk, csvdata.CHUNK
+        try:
+            assert csvdata.measure(str(path))[3] == 5, chunk
+        finally:
+            csvdata.CHUNK = old
 
 
 def test_line_ends_are_counted_where_the_csv_module_ends_rows(tmp_path):
@@ -143,7 +156,7 @@ def test_line_ends_are_counted_where_the_csv_module_ends_rows(tmp_path):
     for chunk in (1, 2, 3, 4, 5, 7, 2**20):
         csvdata.CHUNK, old = chunk, csvdata.CHUNK
         try:
-            assert csvdata.measure(str(path)) == (6, 14, 9), chunk
+            assert csvdata.measure(str(path)) == (6, 14, 9, 3), chunk
         finally:
             csvdata.CHUNK = old
     X, y, _ = csvdata.read(str(path))

@@ -55,8 +55,10 @@ def test_a_named_pipe_is_not_written(tmp_path, flag, name):
 @pytest.mark.parametrize("flag, name", WRITERS)
 def test_a_device_is_not_replaced(tmp_path, flag, name):
     os.symlink("/dev/null", tmp_path / name)
-    one_line(run("--epochs", "2", flag, str(tmp_path / name)), "is a device")
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    result = run("--epochs", "2", flag, str(tmp_path / name))
+    one_line(result, "is a device")
+    assert result.stdout == ""  # refused before training
+    assert os.readlink(tmp_path / name) == "/dev/null" and os.listdir(tmp_path) == [name]
 
 
 @pytest.mark.parametrize("flag, name", WRITERS)
@@ -68,6 +70,7 @@ def test_a_write_protected_file_is_not_replaced(tmp_path, flag, name):
     assert target.read_text() == "keep me\n"  # even for root, who may write anything
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="links need a privilege on Windows")
 @pytest.mark.parametrize("flag, name", WRITERS)
 def test_a_link_is_followed_its_target_written_and_the_link_kept(tmp_path, flag, name):
     (tmp_path / "real").mkdir()
@@ -145,6 +148,7 @@ def test_a_mistyped_memory_budget_is_said_not_ignored(budget):
 
 def test_a_memory_budget_in_plain_or_exponent_form_is_taken():
     assert run("--epochs", "2", env={"NN_MEMORY_BUDGET": " 3e8 "}).returncode == 0
+    assert run("--epochs", "2", env={"NN_MEMORY_BUDGET": ""}).returncode == 0  # set to nothing
     one_line(run("--hidden", "4000", env={"NN_MEMORY_BUDGET": "3e7"}), "budget is 30.0 MB")
 
 
@@ -195,13 +199,22 @@ def test_huge_values_long_names_and_escape_codes_stay_within_80_columns(tmp_path
     assert saved.exists()
 
 
-@pytest.mark.parametrize("point", ["1e308,1e308", "1e200,-1e200", "-1e308,1e308"])
-def test_a_far_point_is_predicted_not_called_a_breakdown(point):
-    result = run("--epochs", "20", f"--predict={point}")
+@pytest.mark.parametrize("activation, point, said", [
+    ("tanh", "1e308,1e308", "P(class 1) = "), ("tanh", "1e200,-1e200", "P(class 1) = "),
+    ("gelu", "1e308,1e308", "no number (too far out for float64)"),
+    ("silu", "-1e308,1e308", "no number (too far out for float64)")])
+def test_a_far_point_is_predicted_not_called_a_breakdown(activation, point, said):
+    result = run("--epochs", "20", "--activation", activation, f"--predict={point}")
     assert result.returncode == 0 and result.stderr == ""
-    said = result.stdout.splitlines()[-1]
-    assert said.startswith(f"  point {point.replace('1e', '1e+')} -> ")
-    assert "P(class 1) = " in said or "no number" in said
+    line = result.stdout.splitlines()[-1]
+    assert line.startswith(f"  point {point.replace('1e', '1e+')} -> {said}")
+    assert len(line) <= 80
+
+
+def test_a_dangling_link_names_its_targets_missing_folder(tmp_path):
+    os.symlink(tmp_path / "gone" / "w.json", tmp_path / "w.json")
+    said = one_line(run("--epochs", "2", "--save", "w.json", cwd=tmp_path), "no such folder")
+    assert "no such folder '.'" not in said  # the link's own folder exists: its target's not
 
 
 def test_python_dash_i_leaves_the_trained_network_at_the_prompt():
@@ -211,3 +224,6 @@ def test_python_dash_i_leaves_the_trained_network_at_the_prompt():
                             capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert "Traceback" not in result.stderr and "SystemExit" not in result.stderr
     assert "2 (2, 8)" in result.stderr + result.stdout  # the prompt's answer
+    refused = subprocess.run([sys.executable, "-i", str(ROOT / "nn_from_scratch.py"), "--hiden"],
+                             input="", capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert "Traceback" not in refused.stderr and "(did you mean --hidden?)" in refused.stderr

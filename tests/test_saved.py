@@ -12,6 +12,7 @@ import zipfile
 import numpy as np
 import pytest
 
+import nn_from_scratch
 from conftest import ROOT
 from test_csv import run  # main(argv): status, stdout, stderr
 from companion import saved
@@ -359,3 +360,17 @@ def test_save_and_dump_paths_that_cant_be_written_are_refused_before_training(tm
     for flag, name in [("--save", "w.txt"), ("--load", "w.csv"), ("--dump-data", "d.json")]:
         status, out, err = run([flag, name], capsys)
         assert status == 2 and out == "" and flag in err
+
+
+def test_a_large_npz_of_its_own_is_judged_by_what_is_read_not_by_its_size(tmp_path, capsys,
+                                                                         monkeypatch):
+    # --save's .npz is mostly X and y, which --load never reads: it was refused when its
+    # whole size, 8 times over, passed the budget (14 MB at a budget of 100 MB)
+    monkeypatch.setenv("NN_MEMORY_BUDGET", "1e8")
+    path = str(tmp_path / "big.npz")
+    knobs = ["--points", "600000", "--hidden", "1"]
+    assert nn_from_scratch.main([*knobs, "--epochs", "1", "--save", path]) == 0
+    assert os.path.getsize(path) * saved.NPZ_GROWTH > 1e8
+    capsys.readouterr()
+    assert nn_from_scratch.main([*knobs, "--epochs", "0", "--load", path]) == 0
+    assert capsys.readouterr().err == ""
