@@ -424,9 +424,7 @@ def duration(seconds):
 
 def kind_of(mode):
     """What a file that is not a regular file is, in a few words, from its st_mode."""
-    import stat
-    if stat.S_ISDIR(mode):
-        return "a folder"
+    import stat  # a folder is refused by name before this is asked
     if stat.S_ISFIFO(mode):
         return "a named pipe"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
