@@ -7,16 +7,25 @@
 zoo() is the chapter's code, its lines as the chapter writes them (the chapter's typesetting
 collapsed the spaces that line up the labels), plus the one line the chapter leaves out: the one
 that prints three decimals. --all and --slopes go through the table that the network in
-nn_from_scratch.py uses (companion/activations.py), so what they print is what the network
-computes. The slopes show the chapter's warning about sigmoid: at most 0.25, and near zero in
-the tails, where ReLU's stays 1.
+nn_from_scratch.py uses (its ACTIVATIONS), so what they print is what the network computes.
+The slopes show the chapter's warning about sigmoid: at most 0.25, and near zero in the tails,
+where ReLU's stays 1.
+
+Like nn_from_scratch.py, it imports NumPy and the chapter's program alone; run as a command, it
+hands its command line to the companion (companion/zoo.py), which adds the terminal's manners.
 """
 
-# companion.cli first: run as a program, Ctrl-C while NumPy loads already ends with one line
-from companion.cli import ArgumentParser, command
-import numpy as np  # noqa: E402, I001
+# Run as a command, the file hands its command line to the companion, which imports it back.
+# (Under python -i, the file then goes on, so that the prompt has its functions.)
+if __name__ == "__main__":
+    import runpy
+    runpy.run_module("companion.zoo", run_name="__main__")
 
-from companion.activations import ACTIVATIONS  # noqa: E402
+import argparse  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from nn_from_scratch import ACTIVATIONS  # noqa: E402
 
 Z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])  # the chapter's z, for the table's rows
 ZOO = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "leaky": "leaky_relu"}  # label: name
@@ -40,9 +49,11 @@ def rows(names, of):
     return [f"{label:<7}: {of(*ACTIVATIONS[name])}" for label, name in names.items()]
 
 
-def main(argv=None):
-    parser = ArgumentParser(prog="activations_demo.py",
-                            description="Print the chapter's activation zoo.")
+def main(argv=None, parser_class=argparse.ArgumentParser):
+    """The zoo, and what --all and --slopes add. The companion passes its parser_class, whose
+    help and errors keep within 80 columns."""
+    parser = parser_class(prog="activations_demo.py",
+                          description="Print the chapter's activation zoo.")
     parser.add_argument("--all", action="store_true",
                         help="add gelu and silu, the table's 'modern default'")
     parser.add_argument("--slopes", action="store_true",
@@ -60,7 +71,3 @@ def main(argv=None):
     if args.all:
         print(GELU_NOTE)
     return 0
-
-
-if __name__ == "__main__":
-    command(main)

@@ -35,10 +35,16 @@ if hasattr(signal, "SIGHUP"):
     SIGNALS[signal.SIGHUP] = "hung up"
 
 
+def program_name():
+    """The program's name, for its messages: `python -m companion` runs nn_from_scratch.py."""
+    name = os.path.basename(sys.argv[0])
+    return "nn_from_scratch.py" if name == "__main__.py" else name
+
+
 def stopped_while_loading(signum, frame):
     """Until command() takes over: one line, and out with the signal's status, at once."""
     try:
-        os.write(2, f"{os.path.basename(sys.argv[0])}: {SIGNALS[signum]}\n".encode())
+        os.write(2, f"{program_name()}: {SIGNALS[signum]}\n".encode())
     except OSError:  # no stderr
         pass
     os._exit(128 + signum)
@@ -47,7 +53,8 @@ def stopped_while_loading(signum, frame):
 def _guard_the_start():
     main = sys.modules.get("__main__")
     name = os.path.basename(getattr(main, "__file__", None) or "")
-    if name in PROGRAMS and getattr(main, "__name__", "") == "__main__":
+    spec = getattr(getattr(main, "__spec__", None), "name", "")
+    if (name in PROGRAMS or spec == "companion.__main__") and main.__name__ == "__main__":
         for signum in SIGNALS:  # not where it is ignored: experiments.py's workers ignore Ctrl-C
             if signal.getsignal(signum) not in (signal.SIG_IGN, None):
                 signal.signal(signum, stopped_while_loading)
@@ -184,7 +191,7 @@ def command(main):
     devnull so that the final flush can't fail again. Ctrl-C, SIGTERM and SIGHUP print one line
     (saying where the run was, if it knows) and exit with the status a shell gives them.
     """
-    prog = os.path.basename(sys.argv[0])
+    prog = program_name()
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # closed before we started
             setattr(sys, name, open(os.devnull, "w"))

@@ -1,17 +1,17 @@
-"""The picture and check flags of nn_from_scratch.py: declared, sized, and done around its run.
+"""nn_from_scratch.py's knobs and flags: declared, sized, and done around its run.
 
+    add_knobs(parser)       the chapter's knobs, with nn_from_scratch.py's defaults
     add_arguments(parser)   the flags, in the parser's "pictures and checks" group
     refuse_early(args)      a run too big for memory, or a --plot that can't be saved: refused
-    Extras(args, ...)       what the flags add, at three points of the chapter's run: before
+    FlagWork(args, ...)     what the flags add, at three points of the chapter's run: before
                             training (before_training), at each log line and epoch (log,
                             on_epoch), and after the sanity check (after_training); as a
                             context manager, around the training
 
 With no flags, the run only gets its log lines printed, a progress line on stderr when stderr is
-a terminal and the run is long, and Ctrl-C's one line saying where training stopped. This module
-never imports the chapter's program, so the program can import it; the modules that draw and
-check (pictures, watch, by_hand, gradcheck, plot) import the chapter's functions, and are loaded
-only when a flag asks for them: the default run loads none of them.
+a terminal and the run is long, and Ctrl-C's one line saying where training stopped. The
+modules that draw and check (pictures, watch, by_hand, gradcheck, plot) are loaded only when a
+flag asks for them: the default run loads none of them.
 """
 
 import argparse
@@ -20,12 +20,45 @@ import os
 import re
 import signal
 
-from companion.cli import (DECIMAL, Progress, Refused, Stop, check_can_write, fail, memory_budget,
-                           number, printable, shortened, wrap)
+import nn_from_scratch as nn
+from companion.datasets import DATA_NAMES
+from companion.cli import (DECIMAL, Progress, Refused, Stop, check_can_write, choice, fail,
+                           memory_budget, number, plain, printable, shortened, wrap)
 
 SECONDS = 4.0  # --watch-seconds' default: the animation's length
 
-PICTURE_CELLS = 100 * 100  # the most grid cells any picture evaluates at once (plot.py's grid)
+
+
+MOST_EPOCHS = 10**9  # the log's epoch numbers stay within 80 columns
+MOST_NOISE = 100.0   # clusters 100 times wider than their distance apart: nothing left to learn
+
+
+def add_knobs(parser):
+    """Declare nn_from_scratch.py's knobs, with its defaults (nn.KNOBS), checked and explained."""
+    default = nn.KNOBS
+    names = tuple(nn.ACTIVATIONS)
+    knob = parser.add_argument
+    knob("--hidden", type=number(int, 1), default=default["hidden"], metavar="N",
+         help="hidden units (default: 8)")
+    knob("--activation", type=choice(names), default=default["activation"], metavar="NAME",
+         help="the hidden layer's activation: " + ", ".join(names) + "; gelu is its "
+              "tanh form, identity no non-linearity at all (default: tanh)")
+    knob("--init", type=choice(nn.INITS), default=default["init"], metavar="NAME",
+         help="initial weights: xavier = N(0,1)/sqrt(n_in), the chapter's (it says "
+              "Xavier/He; the formula is LeCun's); glorot = N(0,1)*sqrt(2/(n_in+n_out)), "
+              "Glorot and Bengio's; he = N(0,1)*sqrt(2/n_in); zeros; constant = every weight "
+              f"{nn.CONSTANT_INIT}; large = N(0, {nn.LARGE_INIT_STD:g}^2), unscaled, far too "
+              "big (default: xavier)")
+    knob("--lr", type=number(float, 0, strict=True), default=default["lr"], metavar="X",
+         help="learning rate (default: 0.5)")
+    knob("--epochs", type=number(int, 0, high=MOST_EPOCHS), default=default["epochs"],
+         metavar="N", help=f"full-batch gradient-descent steps, at most {plain(MOST_EPOCHS)}; "
+                           "0 only with --load (default: 2000)")
+    knob("--seed", type=number(int, 0), default=default["seed"], metavar="N",
+         help="seed of the data and of the weights (default: 0)")
+    knob("--noise", type=number(float, 0, high=MOST_NOISE), default=default["noise"],
+         metavar="X", help=f"spread (std) of each cluster, at most {plain(MOST_NOISE)} "
+                           "(default: 0.35)")
 
 
 def add_arguments(parser):
@@ -69,21 +102,6 @@ def add_arguments(parser):
     add_data_arguments(parser)
 
 
-def play(args):
-    """--play: the playground, companion/play.py, loaded only now."""
-    from companion.play import main
-    return main(args)
-
-
-def run_bug(args):
-    """--bug NAME: the chapter's run beside one with a classic mistake (companion/bugs.py,
-    loaded only then); the exit status."""
-    from companion.bugs import run
-    return run(args)
-
-
-
-DATA_NAMES = ("xor", "circles", "moons", "spiral")  # --data's sets: companion/datasets.py
 
 
 def add_data_arguments(parser):
@@ -224,7 +242,10 @@ def run_memory(args, points=400, features=2):
     small, large, grid = ARRAYS[args.activation]
     train = large if 8 * points * args.hidden >= MAPPED else small
     drawing = args.boundary or args.features or args.watch or args.hidden_space
-    cells = PICTURE_CELLS if args.plot else TEXT_CELLS if drawing else 0
+    cells = TEXT_CELLS if drawing else 0
+    if args.plot:
+        from companion.plot import PICTURE_CELLS
+        cells = PICTURE_CELLS
     per_epoch = PLOT_EPOCH + CURVE_EPOCH if args.plot else CURVE_EPOCH if args.curve else 0
     return ((PLOT_BASE if args.plot else BASE) + 8 * args.hidden * max(points * train, cells * grid)
             + FIRST_LAYER * 8 * features * args.hidden + per_epoch * args.epochs)
@@ -261,13 +282,6 @@ def refuse_early(args):
             check_can_write(path, flag)
 
 
-def the_data(args):
-    """The run's points, held-out points and loaded weights (companion/inputs.py): the chapter's
-    make_xor_data() unless --data says otherwise. Refused, in one line, for a bad file or mix."""
-    from companion.inputs import load
-    return load(args)
-
-
 CLIMBED = 1.5  # a loss that ends 1.5 times where it started (or higher) has climbed
 
 
@@ -284,7 +298,7 @@ def warn_if_loss_climbed(log, lr):
              f"{end:.4f}")
 
 
-class Extras:
+class FlagWork:
     """The flags' work around one training run. As a context manager around the training, it
     gives the terminal back (cursor shown) however training ends, and turns Ctrl-C into one line
     saying where training stopped."""
@@ -312,7 +326,7 @@ class Extras:
         # The animation says which epoch it is at; a progress line would only fight it.
         self.progress = Progress(args.epochs, "epoch")
         self.progress.active &= not (self.watch and self.watch.live)
-        self.seers = [s.see for s in (self.watch, self.curve) if s]
+        self.drawing = [s.see for s in (self.watch, self.curve) if s]  # each sees every epoch
 
     def before_training(self, params):
         """What the flags print before training: --shapes, --by-hand, the first --gradcheck."""
@@ -347,7 +361,7 @@ class Extras:
     def on_epoch(self, epoch, p):
         """After every forward pass: remember where training is, and show it if asked."""
         self.latest = epoch, p
-        for see in self.seers:
+        for see in self.drawing:
             see(epoch, p)
         if self.progress.active:
             self.progress.update(epoch + 1)

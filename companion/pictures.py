@@ -189,7 +189,7 @@ class Curve:
         self.acc = np.full(epochs, np.nan)
         self.epochs = 0  # how many have been seen: fewer than asked if training stopped
 
-    def see(self, epoch, p):
+    def see(self, epoch, p, row=None):
         self.loss[epoch] = bce_loss(p, self.y)
         self.acc[epoch] = accuracy(p, self.y)
         self.epochs = epoch + 1

@@ -28,7 +28,7 @@ import numpy as np
 
 from companion.cli import Stop, fail, wrap
 from companion.datasets import DATA_NAMES, make_data, make_test_data
-from nn_from_scratch import (ACTIVATION_NAMES, INITS, accuracy, backward, bce_loss, forward,
+from nn_from_scratch import (ACTIVATIONS, INITS, accuracy, backward, bce_loss, forward,
                              init_params, update)
 
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)  # epochs a frame, at most
@@ -197,7 +197,7 @@ class Playground:
             "r": self.reset, "n": lambda: self.change("seed", self.seed + 1, self.new_data),
             "h": lambda: self.set_hidden(self.hidden - 1),
             "H": lambda: self.set_hidden(self.hidden + 1),
-            "a": lambda: self.change("activation", following(ACTIVATION_NAMES, self.activation),
+            "a": lambda: self.change("activation", following(tuple(ACTIVATIONS), self.activation),
                                      self.reset),
             "d": lambda: self.change("data", following(DATA_NAMES, self.data), self.new_data),
             "i": lambda: self.change("init", following(INITS, self.init), self.new_weights),

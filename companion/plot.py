@@ -16,10 +16,11 @@ import sys
 import numpy as np
 
 from companion.cli import Refused, atomic_write, check_can_write
-from companion.flags import PICTURE_CELLS
 from companion.pictures import (XOR_CENTRES, above_zero, covering, grid, hidden_view,
                                 is_right, shared_spots, w2_text)
 from nn_from_scratch import accuracy, forward, predict
+
+PICTURE_CELLS = 100 * 100  # the figure's grid: the most cells any picture evaluates at once
 
 def install_hint():
     """How to install matplotlib into the Python that is running: its own pip (.venv/bin/pip

@@ -15,7 +15,6 @@ import time
 import numpy as np
 
 from companion.cli import WIDTH, animates
-from companion.flags import SECONDS
 from companion.pictures import REGIONS_MARKS, boundary_map, legend_lines
 from nn_from_scratch import accuracy, bce_loss, log_epochs
 
@@ -62,7 +61,7 @@ class Watch:
     marks of their own.
     """
 
-    def __init__(self, params, X, y, activation, epochs, seconds=SECONDS, stream=None, size=None,
+    def __init__(self, params, X, y, activation, epochs, seconds, stream=None, size=None,
                  clock=time.monotonic, sleep=time.sleep, test=None):
         self.params, self.X, self.y, self.activation = params, X, y, activation
         self.test = test
@@ -119,7 +118,7 @@ class Watch:
             lines += self.logged
         return [line[:self.width] for line in lines]
 
-    def see(self, epoch, p):
+    def see(self, epoch, p, row=None):
         if epoch not in self.frames:
             return
         lines = self.frame(epoch, p)

@@ -38,30 +38,28 @@ TARGETS = {
     "nn_from_scratch.py": None,
     "companion/gradcheck.py": None,
     "companion/many.py": None,
-    "companion/activations.py": None,
     # the verdicts, and the measuring code: every number that sets up a claim
-    "experiments.py": {"trained_nets", "train_logistic_regression", "fitted_lines", "deep_init",
-                       "deep_forward",
+    "companion/seeds.py": None,
+    "companion/sweeps.py": {"sweep_nets", "scored", "sweep_row"},
+    "experiments.py": {"deep_init", "deep_forward",
                        "deep_backward", "depth_collapse", "hidden_layer_solves_xor",
-                       "unit_spread", "constant_init", "large_init", "vanishing_gradient",
+                       "constant_init", "large_init", "vanishing_gradient",
                        "off_everywhere", "dark_clusters", "activation_table", "signal_variance",
-                       "bending", "zero_centred", "measure_all", "sweep_nets", "scored",
-                       "sweep_row", "part_rate", "summary_table",
+                       "bending", "zero_centred", "part_rate", "summary_table",
                        "depth_collapse_report", "logistic_regression_report",
                        "hidden_layer_solves_xor_report", "constant_init_report",
                        "large_init_report", "vanishing_gradient_report", "activation_table_report",
                        "signal_variance_report", "bending_report", "zero_centred_report",
                        "seeds_verdict", "summary", "report", "<constants>",
-                       "Seed", "trained_net", "logistic_regression", "column", "centre_name",
-                       "classes_of", "measure_seed", "measure_task", "train_networks",
-                       "work_units"},
+                       "logistic_regression", "column", "centre_name", "classes_of"},
 }
 QUICK = ["tests/test_many.py", "tests/test_numbers.py", "tests/test_network.py", "tests/test_gradients.py",
          "tests/test_golden.py", "tests/test_by_hand.py", "tests/test_layout.py",
          "tests/test_cli.py", "tests/test_readme.py"]
 # the first tests run on a mutant of a file, when they are not QUICK: the ones that run it
-FIRST = {"experiments.py": ["tests/test_experiments.py", "tests/test_numbers.py",
-                            "tests/test_many.py"]}
+CLAIMS_TESTS = ["tests/test_experiments.py", "tests/test_numbers.py", "tests/test_many.py"]
+FIRST = {"experiments.py": CLAIMS_TESTS, "companion/seeds.py": CLAIMS_TESTS,
+         "companion/sweeps.py": CLAIMS_TESTS}
 SWAPS = {"+": "-", "-": "+", "*": "/", "/": "*", "**": "*", "//": "/", "<": "<=", "<=": "<",
          ">": ">=", ">=": ">", "==": "!=", "!=": "==", "+=": "-=", "-=": "+=", "and": "or",
          "or": "and", "True": "False", "False": "True"}

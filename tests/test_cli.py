@@ -10,15 +10,16 @@ import re
 import numpy as np
 import pytest
 
-import activations_demo
 import nn_from_scratch
+from companion import run as companion_run
+from companion import zoo
 from conftest import ROOT, run_script
 from companion import pictures
 from nn_from_scratch import CENTRES, LABELS, init_params, make_xor_data, train
 from companion.pictures import SHAPE_NAMES, boundary_map, cell_of
 
 
-def run_main(capsys, *argv, module=nn_from_scratch):
+def run_main(capsys, *argv, module=companion_run):
     status = module.main(list(argv))
     out, err = capsys.readouterr()
     return status, out, err
@@ -41,16 +42,16 @@ def centre_probabilities(out):
 # ---- the knobs ----
 
 def test_defaults_are_the_chapters():
-    chapters = nn_from_scratch.parse_args(
+    chapters = companion_run.parse_args(
         ["--hidden", "8", "--activation", "tanh", "--init", "xavier", "--lr", "0.5",
          "--epochs", "2000", "--seed", "0", "--noise", "0.35"])
-    assert nn_from_scratch.parse_args([]) == chapters
+    assert companion_run.parse_args([]) == chapters
     assert sorted(nn_from_scratch.log_epochs(chapters.epochs)) == [0, 400, 800, 1200, 1600, 1999]
 
 
 def test_help_explains_every_knob_with_its_default(capsys):
     with pytest.raises(SystemExit) as exit_:
-        nn_from_scratch.main(["--help"])
+        companion_run.main(["--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert exit_.value.code == 0
     for knob, default in [("--hidden", "8"), ("--activation", "tanh"), ("--init", "xavier"),
@@ -186,7 +187,7 @@ def test_a_feature_map_is_on_exactly_where_the_unit_is_on():
 # ---- activations_demo.py ----
 
 def test_activation_slopes_show_sigmoids_small_slope(capsys):
-    _, out, _ = run_main(capsys, "--slopes", module=activations_demo)
+    _, out, _ = run_main(capsys, "--slopes", module=zoo)
     slopes = dict(re.findall(r"^(\w+) *: (\[.*\])$", out.split("slopes at")[1], re.M))
     sigmoid_slope = np.array(slopes["sigmoid"].strip("[]").split(), dtype=float)
     relu_slope = np.array(slopes["relu"].strip("[]").split(), dtype=float)
@@ -211,7 +212,7 @@ BAD = [
 @pytest.mark.parametrize("argv, named", BAD, ids=[" ".join(a) for a, _ in BAD])
 def test_bad_argument_gets_one_line_and_exit_status_2(capsys, argv, named):
     with pytest.raises(SystemExit) as exit_:
-        nn_from_scratch.main(argv)
+        companion_run.main(argv)
     out, err = capsys.readouterr()
     assert exit_.value.code == 2 and out == ""
     lines = err.splitlines()

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-import nn_from_scratch
+from companion import run as companion_run
 from companion import csvdata, inputs
 
 OUTPUTS = ["--save", "out.json", "--dump-data", "out.csv"]
@@ -65,7 +65,7 @@ BAD = [
 def run(argv, capsys):
     """main(argv): its status, stdout and stderr; a SystemExit's code is the status too."""
     try:
-        status = nn_from_scratch.main(argv)
+        status = companion_run.main(argv)
     except SystemExit as exit_:
         status = exit_.code
     out, err = capsys.readouterr()
@@ -323,7 +323,7 @@ def test_test_holds_out_rows_chosen_by_the_seed(tmp_path, monkeypatch, capsys):
     (tmp_path / "f.csv").write_text("".join(f"{k},{k % 2}\n" for k in range(20)))
     picked = {}
     for seed in (0, 0, 1):
-        args = nn_from_scratch.parse_args(["--data", "f.csv", "--test", "5", "--seed", str(seed)])
+        args = companion_run.parse_args(["--data", "f.csv", "--test", "5", "--seed", str(seed)])
         data = inputs.load(args)
         assert len(data.X) == 15 and len(data.test[0]) == 5
         assert sorted(data.X[:, 0].tolist() + data.test[0][:, 0].tolist()) == list(range(20))

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-import nn_from_scratch
+from companion import run as companion_run
 from companion import csvdata
 from companion.cli import Refused
 from test_csv import OUTPUTS
@@ -63,7 +63,7 @@ def test_any_file_runs_or_is_refused_and_nothing_is_written(tmp_path_factory, ro
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                status = nn_from_scratch.main(["--data", "f.csv", "--epochs", "1", *OUTPUTS])
+                status = companion_run.main(["--data", "f.csv", "--epochs", "1", *OUTPUTS])
             except SystemExit as exit_:
                 status = exit_.code
         written = sorted(os.listdir(folder))

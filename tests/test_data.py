@@ -91,8 +91,8 @@ def test_test_leaves_the_training_run_as_it_was_and_logs_the_held_out_accuracy(c
     X_test, y_test = datasets.make_test_data(name, 0, 0.35, 123)
     params = init_params(2, 8, "xavier", 0)
     logged = []
-    train(params, X, y, epochs=300,
-          on_log=lambda e, loss, acc: logged.append(accuracy(predict(params, X_test), y_test)))
+    train(params, X, y, epochs=300, callback=lambda e, p, row: row and logged.append(
+        accuracy(predict(params, X_test), y_test)))
     assert re.findall(r"  test-acc (\S+)", tested) == [f"{a:.3f}" for a in logged]
     final = accuracy(predict(params, X_test), y_test)
     assert f"final train accuracy: {accuracy(predict(params, X), y):.3f}\n" \

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-import activations_demo
+from companion import run as companion_run
+from companion import zoo
 import experiments
-import nn_from_scratch
 from companion.cli import display_width
 
 GOOD = {
@@ -67,14 +67,14 @@ RUNS = [(seed, argument_list(random.Random(seed))) for seed in range(240)]
 def test_random_arguments_end_cleanly_within_80_columns(capsys, monkeypatch, tmp_path, seed,
                                                        argv):
     monkeypatch.chdir(tmp_path)  # whatever a run writes lands here
-    status, text = outcome(capsys, nn_from_scratch, argv)
+    status, text = outcome(capsys, companion_run, argv)
     assert status in (0, 1, 2), (status, argv)
     wide = [line for line in text.splitlines() if display_width(line) > 80]
     assert not wide, (argv, wide[:2])
     assert "Traceback" not in text and "Warning" not in text
 
 
-OTHERS = [(activations_demo, ["--all", "--slopes", "--bogus"]), (activations_demo, ["--z" * 90]),
+OTHERS = [(zoo, ["--all", "--slopes", "--bogus"]), (zoo, ["--z" * 90]),
           (experiments, ["--seeds", "0"]), (experiments, ["--seeds", "漢" * 50]),
           (experiments, ["--workers", "100000"]), (experiments, ["--seeds", "1e9"]),
           (experiments, ["--seed", "3"]), (experiments, ["--help"])]

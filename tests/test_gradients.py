@@ -9,7 +9,7 @@ import pytest
 
 import nn_from_scratch
 from companion.gradcheck import numeric_gradient, relative_error
-from companion.activations import ACTIVATIONS
+from nn_from_scratch import ACTIVATIONS
 from nn_from_scratch import (backward, bce_loss, forward, init_params, make_xor_data,
                              predict, train)
 
@@ -63,10 +63,10 @@ def test_gradients_match_finite_differences_for_another_shape(activation):
 
 def test_the_check_catches_a_wrong_derivative(monkeypatch):
     # tanh' written as 1 - a1 instead of 1 - a1**2: a mistake the check must not let through.
-    # The slip goes in by patching the function that gives backward() a hidden layer's slope,
-    # not by editing the source text, so re-indenting a line can't break the test.
-    monkeypatch.setattr(nn_from_scratch, "other_activation",
-                        lambda name: (np.tanh, lambda z, a: 1 - a))
+    # The slip goes in as an activation of its own in the program's table, not by editing the
+    # source text, so re-indenting a line can't break the test.
+    monkeypatch.setitem(nn_from_scratch.ACTIVATIONS, "slipped tanh",
+                        (np.tanh, lambda z, a: 1 - a))
     params, X, y = small_problem()
     # the same forward pass as the chapter's tanh: only the slope is wrong
     assert np.array_equal(forward(params, X, "slipped tanh")[3], forward(params, X)[3])

@@ -15,6 +15,8 @@ import pytest
 
 import experiments
 from conftest import ROOT, run_in_terminal
+from companion import memory, workers
+from companion import run as companion_run
 
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
@@ -147,7 +149,7 @@ def test_a_signal_during_training_says_where_it_stopped(signum, word, status):
                         rf"train-acc \d\.\d{{3}}\n", err)
 
 
-# Known defect, open (issue 17): on a quiet machine a Ctrl-C to the whole group while a worker
+# Known defect, open: on a quiet machine a Ctrl-C to the whole group while a worker
 # still imports NumPy makes that worker write "Traceback (most recent call last):" before it
 # ends; the run still ends with 130 and its one line. Marked, not hidden, until it is fixed.
 WORKER_STOPS = [(signal.SIGINT, "interrupted", 130, True),
@@ -263,24 +265,23 @@ def help_text():
     import contextlib
     import io
 
-    import nn_from_scratch
     shown = io.StringIO()
     with contextlib.redirect_stdout(shown), pytest.raises(SystemExit):
-        nn_from_scratch.parse_args(["--help"])
+        companion_run.parse_args(["--help"])
     return " ".join(shown.getvalue().split())
 
 
 def test_experiments_caps_its_workers_at_four_per_core():
     cores = os.cpu_count() or 1
-    assert experiments.most_workers() == 4 * cores
+    assert workers.most_workers() == 4 * cores
     result = subprocess.run([sys.executable, "experiments.py", "--workers", str(4 * cores + 1)],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and f"from 1 to {4 * cores}" in result.stderr
 
 
 def test_experiments_estimates_its_memory_and_refuses_a_report_too_big(monkeypatch, capsys):
-    assert experiments.report_memory(100, 2) == 3 * experiments.PROCESS_MEMORY + 100 * 100e3
-    monkeypatch.setenv("NN_MEMORY_BUDGET", str(experiments.report_memory(50, 2) - 1))
+    assert memory.report_memory(100, 2) == 3 * memory.PROCESS_MEMORY + 100 * 100e3
+    monkeypatch.setenv("NN_MEMORY_BUDGET", str(memory.report_memory(50, 2) - 1))
     assert experiments.main(["--seeds", "50", "--workers", "2"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and re.fullmatch(r"experiments\.py: the report needs about 170\.0 MB of "
@@ -298,10 +299,9 @@ WIDE = [["--hidden", "20", "--features", "--epochs", "5"],
 
 @pytest.mark.parametrize("argv", WIDE, ids=[" ".join(a)[:40] for a in WIDE])
 def test_every_line_fits_80_screen_columns(capsys, argv):
-    import nn_from_scratch
     from companion.cli import display_width
     try:
-        nn_from_scratch.main(argv)
+        companion_run.main(argv)
     except SystemExit:
         pass
     out, err = capsys.readouterr()
@@ -331,9 +331,8 @@ def test_matplotlibs_cache_warnings_are_not_shown_and_the_figure_is_saved(tmp_pa
 
 @pytest.mark.parametrize("path", ["", ".png", "folder/.PDF", "x.jpg", "folder/"])
 def test_a_figure_path_without_a_file_name_is_a_bad_argument(capsys, path):
-    import nn_from_scratch
     with pytest.raises(SystemExit) as exit_:
-        nn_from_scratch.main(["--plot", path])
+        companion_run.main(["--plot", path])
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and "--plot" in err and len(err.splitlines()) == 1
 
@@ -363,7 +362,6 @@ def test_a_figure_path_that_is_not_a_file_is_refused_before_training(tmp_path, k
 def test_a_failed_save_leaves_the_old_figure_as_it_was_and_no_half_file(tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
     from companion import plot
-    import nn_from_scratch
     old = tmp_path / "figure.png"
     old.write_bytes(b"the old figure")
     real = plot.figure
@@ -379,6 +377,6 @@ def test_a_failed_save_leaves_the_old_figure_as_it_was_and_no_half_file(tmp_path
         return fig
 
     monkeypatch.setattr(plot, "figure", failing)
-    assert nn_from_scratch.main(["--epochs", "2", "--plot", str(old)]) == 2
+    assert companion_run.main(["--epochs", "2", "--plot", str(old)]) == 2
     assert old.read_bytes() == b"the old figure"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.png"]

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 import nn_from_scratch
+from companion import run as companion_run
 from conftest import ROOT
 
 CLI = ROOT / "companion" / "cli.py"
@@ -103,7 +104,7 @@ def test_a_folder_removed_during_training_gets_one_line(tmp_path, monkeypatch, c
         folder.rmdir()
         return log
     monkeypatch.setattr(nn_from_scratch, "train", train_then_remove)
-    status = nn_from_scratch.main(["--epochs", "2", flag, str(folder / name)])
+    status = companion_run.main(["--epochs", "2", flag, str(folder / name)])
     err = " ".join(capsys.readouterr().err.split())
     assert status == 2 and f"{flag} " in err and "no such folder" in err
 
@@ -157,7 +158,7 @@ def test_a_memory_budget_in_plain_or_exponent_form_is_taken():
                                         ("--lr", "\uff10.5"), ("--seed", "1_0")])
 def test_only_ascii_numbers_are_numbers(capsys, flag, text):
     with pytest.raises(SystemExit) as stop:
-        nn_from_scratch.parse_args([flag, text])
+        companion_run.parse_args([flag, text])
     assert stop.value.code == 2 and "is not" in capsys.readouterr().err
 
 
@@ -175,8 +176,15 @@ def test_ctrl_c_while_the_terminal_manners_load_is_guarded_before_any_other_impo
     else:
         pytest.fail("cli.py never calls _guard_the_start()")
     assert before == ["os", "signal", "sys"]
-    first = ast.parse((ROOT / "nn_from_scratch.py").read_text()).body[1]  # after the docstring
-    assert isinstance(first, ast.ImportFrom) and first.module == "companion.cli"
+    # Run as commands, the two chapter programs hand over first, before importing NumPy, and
+    # the companion's entries import cli.py first.
+    for program in ("nn_from_scratch.py", "activations_demo.py"):
+        body = ast.parse((ROOT / program).read_text()).body
+        first = body[1]
+        assert isinstance(first, ast.If) and "run_module" in ast.unparse(first), program
+    for entry in ("__main__.py", "zoo.py"):
+        first = ast.parse((ROOT / "companion" / entry).read_text()).body[1]
+        assert isinstance(first, ast.ImportFrom) and first.module == "companion.cli", entry
     assert ast.parse((ROOT / "companion" / "__init__.py").read_text()).body[1:] == []
 
 

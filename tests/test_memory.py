@@ -13,8 +13,9 @@ import tempfile
 import numpy as np
 import pytest
 
-import nn_from_scratch
+from companion import run as companion_run
 from companion import flags, inputs
+from companion.plot import PICTURE_CELLS
 from conftest import ROOT
 
 BUDGET = 1.5e8  # the largest runs' arrays stay under 32 MiB: malloc's heap
@@ -23,7 +24,7 @@ ACTIVATIONS = list(flags.ARRAYS)
 PEAKS = """
 import json, os, re, resource, sys
 sys.path.insert(0, ".")
-import nn_from_scratch
+from companion import run as companion_run
 
 def peak_now():
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) * 1024
@@ -31,7 +32,7 @@ def peak_now():
 peaks = []
 for argv in json.loads(sys.argv[1]):
     open("/proc/self/clear_refs", "w").write("5")  # the peak so far: back to what is in use now
-    assert nn_from_scratch.main(argv) == 0
+    assert companion_run.main(argv) == 0
     peaks.append(peak_now())
 print(json.dumps(peaks))
 """
@@ -126,7 +127,7 @@ def test_the_estimate_covers_a_large_runs_peak_within_2x(background, activation,
         pytest.importorskip("matplotlib")
     hidden, measured = background(f"peaks large {plot}")[activation]
     # large arrays, as at the real 2 GB budget: training's, or the picture grid's
-    assert 8 * (flags.PICTURE_CELLS if plot else 400) * hidden >= flags.MAPPED
+    assert 8 * (PICTURE_CELLS if plot else 400) * hidden >= flags.MAPPED
     estimate = flags.run_memory(knobs(activation, hidden, "x.png" if plot else None))
     assert measured <= estimate <= 2 * measured, (hidden, measured / 1e6, estimate / 1e6)
 
@@ -148,7 +149,7 @@ def test_the_estimate_covers_a_file_of_few_rows_and_many_features(tmp_path, monk
     # blank lines too: an average of cells per line once let such a file through
     (tmp_path / "wide.csv").write_text("\n".join(lines) + "\n" * 300)
     argv = ["--data", str(tmp_path / "wide.csv"), "--hidden", str(hidden), "--epochs", "2"]
-    args = nn_from_scratch.parse_args(argv)
+    args = companion_run.parse_args(argv)
     points, wide, reading = inputs.rows(args)
     assert (points, wide) == (304, features + 1)  # every line counted; the widest row's cells
     estimate = flags.run_memory(args, points, wide) + reading
@@ -159,5 +160,5 @@ def test_the_estimate_covers_a_file_of_few_rows_and_many_features(tmp_path, monk
     measured = int(result.stdout.splitlines()[-1])
     assert measured <= estimate <= 2 * measured, (measured / 1e6, estimate / 1e6)
     monkeypatch.setenv("NN_MEMORY_BUDGET", "1e9")
-    too_big = nn_from_scratch.main([*argv[:2], "--hidden", str(10 * hidden), "--epochs", "2"])
+    too_big = companion_run.main([*argv[:2], "--hidden", str(10 * hidden), "--epochs", "2"])
     assert too_big == 2 and "over the 1.0 GB budget" in capsys.readouterr().err  # 1.3 GB of W1s

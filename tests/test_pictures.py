@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 
 import nn_from_scratch
-from companion import pictures, watch
+from companion import flags, pictures, watch
+from companion import run as companion_run
 from conftest import ROOT, run_in_terminal, run_script
 from nn_from_scratch import CENTRES as CENTRES_ARRAY, init_params, make_xor_data, train
 
 
 def run_main(capsys, *argv):
-    status = nn_from_scratch.main(list(argv))
+    status = companion_run.main(list(argv))
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -43,7 +44,7 @@ def test_curve_keeps_the_loss_of_every_epoch_as_the_log_measures_it():
     X, y = make_xor_data()
     params = init_params()
     curve = pictures.Curve(y, 50)
-    log = train(params, X, y, epochs=50, on_epoch=curve.see)
+    log = train(params, X, y, epochs=50, callback=curve.see)
     for epoch, loss, acc in log:
         assert curve.loss[epoch] == loss and curve.acc[epoch] == acc
     assert np.all(np.isfinite(curve.loss)) and np.all(np.diff(curve.loss) < 0)
@@ -156,7 +157,7 @@ def first_epoch_at(accuracy_wanted):
     """The first epoch of the chapter's run whose forward pass is right on that share."""
     X, y = make_xor_data()
     accs = []
-    train(init_params(), X, y, on_epoch=lambda epoch, p: accs.append(nn_from_scratch.accuracy(p, y)))
+    train(init_params(), X, y, callback=lambda epoch, p, row: accs.append(nn_from_scratch.accuracy(p, y)))
     return next(epoch for epoch, acc in enumerate(accs) if acc >= accuracy_wanted)
 
 
@@ -181,7 +182,7 @@ def test_watch_paces_its_frames_to_last_the_seconds_asked(monkeypatch, seconds):
 
     plan, params, X, y = planned_watch(epochs=300, seconds=seconds, clock=lambda: now[0],
                                        sleep=sleep)
-    train(params, X, y, epochs=300, on_epoch=plan.see)
+    train(params, X, y, epochs=300, callback=plan.see)
     assert len(slept) == len(plan.frames) and plan.pause == seconds / len(plan.frames)
     assert sum(slept) == pytest.approx(seconds * (len(plan.frames) - 1) / len(plan.frames))
 
@@ -189,8 +190,12 @@ def test_watch_paces_its_frames_to_last_the_seconds_asked(monkeypatch, seconds):
 def test_each_frame_says_its_epoch_loss_and_accuracy(monkeypatch):
     monkeypatch.setenv("TERM", "xterm")
     plan, params, X, y = planned_watch(epochs=300, clock=lambda: 0.0, sleep=lambda s: None)
-    log = train(params, X, y, epochs=300, on_log=lambda *row: plan.log(str(row)),
-                on_epoch=plan.see)
+    def seen(epoch, p, row):
+        if row:
+            plan.log(str(row))
+        plan.see(epoch, p)
+
+    log = train(params, X, y, epochs=300, callback=seen)
     shown = re.findall(r"epoch (\d+) of 300  loss (\S+)  train-acc (\S+)", plan.stream.getvalue())
     assert [int(e) for e, _, _ in shown] == sorted(plan.frames)
     for epoch, loss, acc in log:  # where a frame and the log meet, they agree
@@ -210,11 +215,11 @@ def test_watch_through_a_pipe_draws_plain_frames_on_the_same_kind_of_schedule():
 
 
 def test_watch_seconds_asks_for_the_animation_and_is_checked(capsys):
-    assert nn_from_scratch.parse_args(["--watch-seconds", "12"]).watch
-    assert nn_from_scratch.parse_args([]).watch_seconds == watch.SECONDS == 4.0
+    assert companion_run.parse_args(["--watch-seconds", "12"]).watch
+    assert companion_run.parse_args([]).watch_seconds == flags.SECONDS == 4.0
     for bad in ["-1", "nan", "1e9", "soon"]:
         with pytest.raises(SystemExit) as exit_:
-            nn_from_scratch.parse_args(["--watch-seconds", bad])
+            companion_run.parse_args(["--watch-seconds", bad])
         assert exit_.value.code == 2 and "--watch-seconds" in capsys.readouterr().err
 
 
@@ -285,7 +290,7 @@ def test_gradcheck_passes_before_and_after_training(capsys):
     assert len(verdicts) == 8
 
 
-@pytest.mark.parametrize("activation", list(nn_from_scratch.ACTIVATION_NAMES))
+@pytest.mark.parametrize("activation", list(nn_from_scratch.ACTIVATIONS))
 def test_gradcheck_function_passes_for_every_activation(activation):
     from companion import gradcheck
     X, y = make_xor_data()
@@ -345,7 +350,7 @@ def drawn_figure(hidden, epochs):
     params = init_params(hidden=hidden)
     start = {name: W.copy() for name, W in params.items()}
     curve = pictures.Curve(y, epochs)
-    log = train(params, X, y, epochs=epochs, on_epoch=curve.see)
+    log = train(params, X, y, epochs=epochs, callback=curve.see)
     return plot.figure(start, params, X, y, "tanh", curve), params, log
 
 
@@ -438,7 +443,7 @@ def test_no_text_in_the_figure_says_minus_zero():
     X, y = make_xor_data()
     params = init_params()
     curve = pictures.Curve(y, 50)
-    train(params, X, y, epochs=50, on_epoch=curve.see)
+    train(params, X, y, epochs=50, callback=curve.see)
     params["W2"][0, 0] = -1e-4  # one decimal, as --features writes w2, rounds it to 0.0
     fig = plot.figure(params, params, X, y, "tanh", curve)
     fig.canvas.draw()
@@ -473,7 +478,7 @@ def test_plot_formats_follow_the_extension(tmp_path):
     params = init_params(hidden=2)
     start = {name: W.copy() for name, W in params.items()}
     curve = pictures.Curve(y, 20)
-    train(params, X, y, epochs=20, on_epoch=curve.see)
+    train(params, X, y, epochs=20, callback=curve.see)
     figure = plot.figure(start, params, X, y, "tanh", curve)
     for ext in ("svg", "pdf"):
         figure.savefig(tmp_path / f"figure.{ext}")
@@ -515,7 +520,7 @@ def test_plot_without_matplotlib_says_how_to_install_it(tmp_path):
 
 def test_plot_with_a_wrong_extension_is_a_bad_argument(capsys):
     with pytest.raises(SystemExit) as exit_:
-        nn_from_scratch.main(["--plot", "figure.jpg"])
+        companion_run.main(["--plot", "figure.jpg"])
     assert exit_.value.code == 2 and "--plot" in capsys.readouterr().err
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import nn_from_scratch
+from companion import run as companion_run
 from companion import play
 from companion.by_hand import listing
 from companion.play import BUDGET, FRAME, VIEWS, Playground, run
@@ -215,7 +216,7 @@ def test_the_by_hand_view_says_which_weights_and_points_it_steps_from():
                                    ["--dump-data", "d.csv"], ["--data", "points.csv"]])
 def test_flags_the_playground_would_ignore_are_refused_in_one_line(capsys, flags):
     with pytest.raises(SystemExit) as stop:
-        nn_from_scratch.parse_args(["--play", *flags])
+        companion_run.parse_args(["--play", *flags])
     err = capsys.readouterr().err
     assert stop.value.code == 2 and err.startswith("nn_from_scratch.py: --play ")
     assert len(err.splitlines()) <= 2 and "Traceback" not in err
@@ -349,11 +350,11 @@ def test_the_summary_says_where_it_stood_and_how_to_start_again():
     text = game.summary()
     assert "--play stopped at epoch 40: loss" in text and "3 hidden units" in text
     playing = re.search(r"python (nn_from_scratch.py --play .*)", text).group(1).split()
-    again = Playground.from_args(nn_from_scratch.parse_args(playing[1:]))
+    again = Playground.from_args(companion_run.parse_args(playing[1:]))
     assert same_bits(again.params, game.start)
     assert (again.hidden, again.seed, again.lr) == (3, 2, 0.5)
     training = re.search(r"python (nn_from_scratch.py .*--epochs 40)", text).group(1).split()
-    args = nn_from_scratch.parse_args(training[1:])
+    args = companion_run.parse_args(training[1:])
     X, y = make_xor_data(args.seed, args.noise)
     params = init_params(2, args.hidden, args.init, args.seed)
     train(params, X, y, args.activation, args.lr, args.epochs)
@@ -372,7 +373,7 @@ def test_a_command_to_copy_stays_one_line_however_long():
     lines = game.summary().splitlines()
     (command,) = [line for line in lines if "python nn_from_scratch.py" in line]
     assert len(command) > 80 and command.startswith("  python nn_from_scratch.py --play ")
-    again = nn_from_scratch.parse_args(command.split()[2:])
+    again = companion_run.parse_args(command.split()[2:])
     assert (again.data, again.points, again.test, again.seed, again.hidden, again.init) == \
         ("spiral", 1000, 300, 987654, 123, "constant")
     assert again.lr == game.lr and again.noise == game.noise
@@ -446,7 +447,7 @@ def test_without_curses_it_says_so_in_one_line_and_on_windows_what_to_install(
     monkeypatch.setattr(play, "cannot_play", lambda *args: None)  # as if on a terminal
     monkeypatch.setitem(sys.modules, "curses", None)  # import curses: ImportError
     monkeypatch.setattr(play, "no_curses", lambda real=play.no_curses: real(system))
-    assert nn_from_scratch.main(["--play"]) == 2
+    assert companion_run.main(["--play"]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and len(err) <= 81
     assert ("requirements-play.txt" in err) == (system == "nt")
@@ -454,7 +455,7 @@ def test_without_curses_it_says_so_in_one_line_and_on_windows_what_to_install(
 
 def test_more_hidden_units_than_it_draws_are_refused_in_one_line(capsys, monkeypatch):
     monkeypatch.setattr(play, "cannot_play", lambda *args: None)  # as if on a terminal
-    assert nn_from_scratch.main(["--play", "--hidden", "257"]) == 2
+    assert companion_run.main(["--play", "--hidden", "257"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err == ("nn_from_scratch.py: --play takes at most 256 hidden units, "
                                  "not 257\n")

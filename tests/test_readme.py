@@ -8,10 +8,11 @@ import shlex
 
 import pytest
 
-import activations_demo
 import experiments
-import nn_from_scratch
-from companion import watch
+from companion import flags
+from companion import memory, workers
+from companion import run as companion_run
+from companion import plot, watch, zoo
 from conftest import ROOT
 from nn_from_scratch import accuracy, init_params, make_xor_data, train
 
@@ -21,7 +22,7 @@ README = PAGES["README.md"]
 GUIDE = "\n\n".join(PAGES.values())  # the README and every page of docs/
 MARKED = r"<!-- (all output|output|frame) of: (.*?) -->\n```\n(.*?)\n```"
 BLOCKS = [(page, *block) for page, text in PAGES.items() for block in re.findall(MARKED, text, re.S)]
-PROGRAMS = {"nn_from_scratch.py": nn_from_scratch, "activations_demo.py": activations_demo}
+PROGRAMS = {"nn_from_scratch.py": companion_run, "activations_demo.py": zoo}
 
 
 def printed(capsys, command):
@@ -67,15 +68,17 @@ def frame_at(monkeypatch, epoch, size):
     monkeypatch.setenv("TERM", "xterm")
     X, y = make_xor_data()
     params = init_params()
-    plan = watch.Watch(params, X, y, "tanh", 2000, stream=Screen(), size=size,
+    plan = watch.Watch(params, X, y, "tanh", 2000, flags.SECONDS, stream=Screen(), size=size,
                        clock=lambda: 0.0, sleep=lambda s: None)
     frames = {}
 
-    def log(e, loss, acc):
-        plan.log(f"epoch {e:4d}  loss {loss:.4f}  train-acc {acc:.3f}")
+    def seen(e, p, row):
+        if row:
+            plan.log(f"epoch {e:4d}  loss {row[1]:.4f}  train-acc {row[2]:.3f}")
+        if e == epoch:
+            frames.setdefault(e, plan.frame(e, p))
 
-    train(params, X, y, on_log=log,
-          on_epoch=lambda e, p: frames.setdefault(e, plan.frame(e, p)) if e == epoch else None)
+    train(params, X, y, callback=seen)
     assert epoch in plan.frames  # a frame the animation really draws
     return frames[epoch]
 
@@ -89,7 +92,7 @@ def test_the_watch_paragraph_quotes_the_schedule_the_code_plans():
     text = paragraph("The network changes most at the start")
     X, y = make_xor_data()
     accs = []
-    train(init_params(), X, y, on_epoch=lambda e, p: accs.append(accuracy(p, y)))
+    train(init_params(), X, y, callback=lambda e, p, row: accs.append(accuracy(p, y)))
     learned = next(e for e, a in enumerate(accs) if a >= experiments.SOLVED)
     frames = watch.frame_epochs(2000, watch.FRAMES)
     plain = watch.frame_epochs(2000, watch.PLAIN_FRAMES)
@@ -99,7 +102,7 @@ def test_the_watch_paragraph_quotes_the_schedule_the_code_plans():
                    "at epochs " + ", ".join(map(str, frames[:12])) + ", ..., "
                    + ", ".join(map(str, frames[-4:])),
                    f"{before} of the {len(frames)} come before epoch {learned}",
-                   f"about {watch.SECONDS:g} seconds",
+                   f"about {flags.SECONDS:g} seconds",
                    f"gives {len(plain)} plain frames (epochs {', '.join(map(str, plain))})",
                    f"narrower than {watch.MAP[0] + watch.BESIDE_MAP + 1} columns",
                    f"shorter than {watch.MAP[1] + 5 + 6} lines",
@@ -150,21 +153,21 @@ def test_the_size_and_bounds_items_quote_the_codes_numbers():
                    f"the first layer's weights ({flags.FIRST_LAYER:g} arrays of features x "
                    "hidden units",
                    f"A picture's grid holds {grid[0]:g} to {grid[-1]:g} arrays of its "
-                   f"{flags.PICTURE_CELLS:,} cells",
+                   f"{plot.PICTURE_CELLS:,} cells",
                    f"{flags.CURVE_EPOCH} bytes an epoch for `--curve`, "
                    f"{flags.CURVE_EPOCH + flags.PLOT_EPOCH} with `--plot`",
-                   f"({experiments.PROCESS_MEMORY / 1e6:.0f} MB a process, "
-                   f"{experiments.PER_SEED / 1e3:.0f} kB a seed)",
-                   f"at most {experiments.most_workers() // (__import__('os').cpu_count() or 1)} "
+                   f"({memory.PROCESS_MEMORY / 1e6:.0f} MB a process, "
+                   f"{memory.PER_SEED / 1e3:.0f} kB a seed)",
+                   f"at most {workers.most_workers() // (__import__('os').cpu_count() or 1)} "
                    "workers per core"]:
         assert quoted in size, quoted
-    knobs = nn_from_scratch.parse_args(["--hidden", "200000"])
+    knobs = companion_run.parse_args(["--hidden", "200000"])
     need = flags.size(flags.run_memory(knobs), up=True)
     assert f'`--hidden 200000` is refused at once ("needs about {need} of memory; the budget is ' \
            f'{flags.size(2e9, up=False)}"' in size
     bounds = " ".join(page.split("- **Bounds:**")[1].split("- **")[0].split())
-    assert f"`--epochs` at most 10^{len(str(nn_from_scratch.MOST_EPOCHS)) - 1}" in bounds
-    assert f"`--noise` at most {nn_from_scratch.MOST_NOISE:g}" in bounds
+    assert f"`--epochs` at most 10^{len(str(flags.MOST_EPOCHS)) - 1}" in bounds
+    assert f"`--noise` at most {flags.MOST_NOISE:g}" in bounds
 
 
 def test_the_programs_sizes_in_the_readme_are_about_right():

@@ -12,7 +12,7 @@ import zipfile
 import numpy as np
 import pytest
 
-import nn_from_scratch
+from companion import run as companion_run
 from conftest import ROOT
 from test_csv import run  # main(argv): status, stdout, stderr
 from companion import saved
@@ -369,8 +369,8 @@ def test_a_large_npz_of_its_own_is_judged_by_what_is_read_not_by_its_size(tmp_pa
     monkeypatch.setenv("NN_MEMORY_BUDGET", "1e8")
     path = str(tmp_path / "big.npz")
     knobs = ["--points", "600000", "--hidden", "1"]
-    assert nn_from_scratch.main([*knobs, "--epochs", "1", "--save", path]) == 0
+    assert companion_run.main([*knobs, "--epochs", "1", "--save", path]) == 0
     assert os.path.getsize(path) * saved.NPZ_GROWTH > 1e8
     capsys.readouterr()
-    assert nn_from_scratch.main([*knobs, "--epochs", "0", "--load", path]) == 0
+    assert companion_run.main([*knobs, "--epochs", "0", "--load", path]) == 0
     assert capsys.readouterr().err == ""

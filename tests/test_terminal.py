@@ -14,9 +14,10 @@ import time
 
 import pytest
 
-import activations_demo
 import experiments
 import nn_from_scratch
+from companion import run as companion_run
+from companion import zoo
 from companion.watch import FRAMES, frame_epochs
 from conftest import ROOT, run_in_terminal, run_script
 
@@ -140,8 +141,8 @@ def test_an_error_lands_after_the_log_lines_it_ends(tmp_path):
 # ---- flags must be spelled out ----
 
 @pytest.mark.parametrize("module, argv", [
-    (nn_from_scratch, ["--epoch", "10"]), (nn_from_scratch, ["--feature"]),
-    (activations_demo, ["--slope"]), (experiments, ["--seed", "3"])])
+    (companion_run, ["--epoch", "10"]), (companion_run, ["--feature"]),
+    (zoo, ["--slope"]), (experiments, ["--seed", "3"])])
 def test_abbreviated_flags_are_refused(capsys, module, argv):
     with pytest.raises(SystemExit) as exit_:
         module.main(argv)
@@ -158,19 +159,19 @@ def test_a_run_too_big_for_memory_is_refused_before_it_starts(capsys, monkeypatc
         raise AssertionError("allocated before refusing")
 
     monkeypatch.setattr(nn_from_scratch, "make_xor_data", no_allocation)
-    assert nn_from_scratch.main(["--hidden", hidden]) == 2
+    assert companion_run.main(["--hidden", hidden]) == 2
     out, err = capsys.readouterr()
     assert out == "" and re.fullmatch(r"nn_from_scratch.py: this run needs about [\d.]+ [GT]B "
                                       r"of memory; the budget is [\d.]+ GB\n", err)
 
 
 def test_a_large_run_that_fits_still_runs(capsys):
-    assert nn_from_scratch.main(["--hidden", "3000", "--epochs", "2"]) == 0
+    assert companion_run.main(["--hidden", "3000", "--epochs", "2"]) == 0
     assert "final train accuracy" in capsys.readouterr().out
 
 
 def test_a_curve_over_too_many_epochs_is_refused(capsys):
-    assert nn_from_scratch.main(["--curve", "--epochs", "1000000000"]) == 2
+    assert companion_run.main(["--curve", "--epochs", "1000000000"]) == 2
     assert "GB of memory" in capsys.readouterr().err
 
 
@@ -218,14 +219,14 @@ def test_progress_waits_until_the_work_proves_long_and_clears_itself():
 
 # ---- 80 columns ----
 
-RUNS = [(nn_from_scratch, "--help"), (activations_demo, "--help"), (experiments, "--help"),
-        (nn_from_scratch, "--boundary", "--features", "--shapes", "--curve", "--hidden-space",
+RUNS = [(companion_run, "--help"), (zoo, "--help"), (experiments, "--help"),
+        (companion_run, "--boundary", "--features", "--shapes", "--curve", "--hidden-space",
          "--gradcheck", "--watch", "--epochs", "100"),
-        (nn_from_scratch, "--hidden-space", "--hidden", "1", "--epochs", "10"),
-        (nn_from_scratch, "--activation", "relu", "--lr", "1e300"),
-        (nn_from_scratch, "--activation", "softmax"), (nn_from_scratch, "--hidden", "9999999"),
-        (nn_from_scratch, "--plot", "no-such-folder/x.png"),
-        (activations_demo, "--all", "--slopes")]
+        (companion_run, "--hidden-space", "--hidden", "1", "--epochs", "10"),
+        (companion_run, "--activation", "relu", "--lr", "1e300"),
+        (companion_run, "--activation", "softmax"), (companion_run, "--hidden", "9999999"),
+        (companion_run, "--plot", "no-such-folder/x.png"),
+        (zoo, "--all", "--slopes")]
 
 
 @pytest.mark.parametrize("run", RUNS, ids=[" ".join(a[1:]) for a in RUNS])

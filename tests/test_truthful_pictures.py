@@ -1,10 +1,10 @@
-"""Pictures that tell the whole truth on every set (issue 19, item 7, and the pictures' side of
-item 3): a spot that many points share in the hidden space is counted and drawn so that it is
-seen; the figure's marks stand out from the regions behind them and mark the wrong points; the
-units' colour scale fits a1 >= 0; the colour bar stands by its maps; the log axis is labelled
-plainly; w2 reads the same in the figure and in the terminal; held-out test points have marks of
-their own; and the cluster centres are marked only where there are any. The figure's tests read
-its matplotlib objects, and are skipped where matplotlib is missing."""
+"""Pictures that tell the whole truth on every set: a spot that many points share in the hidden
+space is counted and drawn so that it is seen; the figure's marks stand out from the regions
+behind them and mark the wrong points; the units' colour scale fits a1 >= 0; the colour bar
+stands by its maps; the log axis is labelled plainly; w2 reads the same in the figure and in the
+terminal; held-out test points have marks of their own; and the cluster centres are marked only
+where there are any. The figure's tests read its matplotlib objects, and are skipped where
+matplotlib is missing."""
 
 import colorsys
 import functools
@@ -26,7 +26,7 @@ def trained(activation="tanh", hidden=8, epochs=2000, data="xor"):
     params = init_params(hidden=hidden)
     start = {name: W.copy() for name, W in params.items()}
     curve = pictures.Curve(y, epochs)
-    train(params, X, y, activation, epochs=epochs, on_epoch=curve.see)
+    train(params, X, y, activation, epochs=epochs, callback=curve.see)
     return start, params, X, y, curve
 
 
@@ -40,7 +40,7 @@ def dead(params, X, activation="relu"):
 def test_relus_dead_points_are_counted_and_drawn_on_their_own_spot():
     _, params, X, y, _ = trained("relu")
     where = dead(params, X)
-    assert where.sum() == 198  # the issue's count, measured
+    assert where.sum() == 198  # measured: half the points, on one spot
     right = (predict(params, X, "relu")[:, 0] > 0.5) == (y[:, 0] == 1)
     picture = pictures.hidden_space_map(params, X, y, "relu", "after training")
     said = " ".join(picture.split("+--")[0].split())
@@ -136,7 +136,7 @@ def test_watch_frames_draw_the_test_points_and_say_their_marks():
     _, params, X, y, _ = trained()
     test = far_test_points(X)
     stream = Screen()
-    plan = watch.Watch(params, X, y, "tanh", 10, stream=stream, size=(80, 30), test=test)
+    plan = watch.Watch(params, X, y, "tanh", 10, 4.0, stream=stream, size=(80, 30), test=test)
     plan.open()
     assert pictures.TEST_MARKS in " ".join(stream.getvalue().split())
     def canvas(plan):
@@ -144,7 +144,7 @@ def test_watch_frames_draw_the_test_points_and_say_their_marks():
                        if re.match(r"^ *\S* \|", line))
 
     assert set(canvas(plan)) & set("cC") and set(canvas(plan)) & set("yY")
-    plain = watch.Watch(params, X, y, "tanh", 10, stream=Screen(), size=(80, 30))
+    plain = watch.Watch(params, X, y, "tanh", 10, 4.0, stream=Screen(), size=(80, 30))
     assert not set(canvas(plain)) & set("cCyY")
 
 

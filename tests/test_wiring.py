@@ -3,14 +3,14 @@ only where the data has them (XOR's)."""
 
 import pytest
 
-import nn_from_scratch
+from companion import run as companion_run
 from companion.pictures import TEST_MARKS
 
 CENTRES_LINE = "0/1: the cluster centres and their class"
 
 
 def run(capsys, *argv):
-    assert nn_from_scratch.main(["--epochs", "30", *argv]) == 0
+    assert companion_run.main(["--epochs", "30", *argv]) == 0
     return capsys.readouterr().out
 
 
@@ -37,6 +37,6 @@ def test_the_figure_gets_the_test_points_and_no_centres_off_xor(tmp_path, monkey
     from companion import plot
     seen = {}
     monkeypatch.setattr(plot, "save_figure", lambda *a, **kw: seen.update(kw))
-    assert nn_from_scratch.main(["--epochs", "5", "--data", "moons", "--test", "20", "--plot",
+    assert companion_run.main(["--epochs", "5", "--data", "moons", "--test", "20", "--plot",
                                  str(tmp_path / "f.png")]) == 0
     assert seen["centres"] is None and len(seen["test"][0]) == 20
