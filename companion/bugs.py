@@ -4,91 +4,31 @@ right run, to see what it does and which check finds it.
     python nn_from_scratch.py --bug list              the mistakes, one line each
     python nn_from_scratch.py --bug no-bias-update    one of them, beside the chapter's run
 
-Each mistake is one line of the chapter's program written the way readers get it wrong. It is
-planted in a copy: the source of the function that holds the line is read (inspect), that line
-replaced, and the result compiled into a namespace of its own, beside copies of forward(),
-backward(), update(), train() and predict() that look each other up there. The chapter's own
-functions are never changed. What is printed is computed from the two runs: the two lines, the
-gradient check of the mistaken backward pass (companion/gradcheck.py's own, pointed at the copy),
-both logs side by side, and what to see in them, with the measurements that say why.
+Each mistake is one line of the chapter's program written the way readers get it wrong: a copy
+of its backward() or update() with that line wrong, in companion/mistakes.py. planted() puts the
+copy in the place of the chapter's function in nn_from_scratch while the mistaken run trains:
+train() looks backward() and update() up by name, so the chapter's own train(), forward() and
+the rest run around the one wrong function, and the right one is back when it ends. What is
+printed is computed from the two runs: the two lines, the gradient check of the mistaken backward
+pass (companion/gradcheck.py's own, calling the copy), both logs side by side, and what to see in
+them, with the measurements that say why.
 """
 
 import ast
-import inspect
-import linecache
+import contextlib
+import functools
 import operator
 import signal
 import sys
-import types
 from typing import NamedTuple
+from unittest import mock
 
 import numpy as np
 
 import nn_from_scratch as nn
 from companion import gradcheck
-from companion.cli import Refused, Stop, fail, printable, wrap
-
-
-class Mistake(NamedTuple):
-    where: str  # the chapter's function that holds the line
-    right: str  # the chapter's line, as nn_from_scratch.py writes it (its comment left out)
-    wrong: str  # the same line, written wrong
-    about: str  # what --bug list says of it
-
-
-# The chapter's line above the mistaken one: the difference reads at a glance.
-MISTAKES = {
-    "tanh-slope": Mistake("backward",
-                          "dz1 = da1 * (1 - a1**2)",
-                          "dz1 = da1 * (1 - a1)",
-                          "tanh's slope written 1 - a1 instead of 1 - a1**2"),
-    "no-mean": Mistake("backward",
-                       "dz2 = (p - y) / m",
-                       "dz2 = (p - y)",
-                       "the / m of the mean forgotten in dz2"),
-    "sigmoid-slope": Mistake("backward",
-                             "dz2 = (p - y) / m",
-                             "dz2 = (p - y) * p * (1 - p) / m",
-                             "sigmoid's slope kept in dz2, though the cross-entropy cancels it"),
-    "no-bias-update": Mistake("update",
-                              "W1 -= lr*dW1; b1 -= lr*db1; W2 -= lr*dW2; b2 -= lr*db2",
-                              "W1 -= lr*dW1;               W2 -= lr*dW2",
-                              "the biases never updated"),
-    "updated-W2": Mistake("backward",
-                          "da1 = dz2 @ W2.T",
-                          "da1 = dz2 @ (W2 - lr*dW2).T",
-                          "the error pushed back through W2 after W2 is updated"),
-    "db1-every-axis": Mistake("backward",
-                              "db1 = dz1.sum(0, keepdims=True)",
-                              "db1 = dz1.sum()",
-                              "db1 summed over every axis, units too, not over the examples"),
-    "plus-equals": Mistake("update",
-                           "W1 -= lr*dW1; b1 -= lr*db1; W2 -= lr*dW2; b2 -= lr*db2",
-                           "W1 += lr*dW1; b1 += lr*db1; W2 += lr*dW2; b2 += lr*db2",
-                           "+= in the update: a step up the loss, not down"),
-    "no-transpose": Mistake("backward",
-                            "da1 = dz2 @ W2.T",
-                            "da1 = dz2 @ W2",
-                            "W2's transpose forgotten in da1: a shape error"),
-    "sign-flipped": Mistake("backward",
-                            "dz2 = (p - y) / m",
-                            "dz2 = (y - p) / m",
-                            "the output error's sign flipped: y - p for p - y"),
-    "slope-of-z": Mistake("backward",
-                          "dz1 = da1 * (1 - a1**2)",
-                          "dz1 = da1 * (1 - z1**2)",
-                          "tanh's slope taken of z1, not of a1 = tanh(z1)"),
-    "no-slope": Mistake("backward",
-                        "dz1 = da1 * (1 - a1**2)",
-                        "dz1 = da1",
-                        "the activation's slope left out of dz1"),
-    "db1-wrong-axis": Mistake("backward",
-                              "db1 = dz1.sum(0, keepdims=True)",
-                              "db1 = dz1.sum(1, keepdims=True)",
-                              "db1 summed over the units: a shape error, one function later"),
-}
-
-COPIED = ("forward", "backward", "update", "train", "predict")  # what the mistaken run calls
+from companion.cli import Stop, fail, printable, wrap
+from companion.mistakes import MISTAKES, UPDATE_LINE
 
 
 def listing():
@@ -98,76 +38,36 @@ def listing():
                      for name, m in MISTAKES.items())
 
 
-def source_name(name):
-    """The file name the planted copy's code reports, in tracebacks and to inspect."""
-    return f"<nn_from_scratch.py with --bug {name}>"
+def wrong_function(mistake, lr):
+    """The mistake's wrong function as train() calls it: given the run's lr, if it takes it."""
+    return functools.partial(mistake.function, lr=lr) if mistake.takes_lr else mistake.function
 
 
-def planted_source(name):
-    """The source of the mistake's function with its line replaced, at the same line numbers
-    as in nn_from_scratch.py (the lines before it left blank)."""
-    mistake = MISTAKES[name]
-    function = getattr(nn, mistake.where)
-    lines, first = inspect.getsourcelines(function)
-    at = [k for k, line in enumerate(lines) if line.strip().startswith(mistake.right)]
-    if len(at) != 1:  # the chapter's program was edited: say so, rather than plant elsewhere
-        raise Refused(f"--bug {name}: {mistake.where}() has no line {mistake.right!r} to plant "
-                      "the mistake in")
-    line = lines[at[0]]
-    indent = line[:len(line) - len(line.lstrip())]
-    lines[at[0]] = f"{indent}{mistake.wrong}  # planted by --bug {name}\n"
-    return "\n" * (first - 1) + "".join(lines)
+def mistaken_backward(mistake, lr):
+    """The backward pass that runs with the mistake: its wrong one, or the chapter's."""
+    return wrong_function(mistake, lr) if mistake.where == "backward" else nn.backward
 
 
-def plant(name, lr):
-    """A namespace holding copies of the chapter's functions, mistake `name` planted in one.
-
-    The copies run the chapter's own code objects, but look names up in this namespace, so
-    train() calls the mistaken backward() or update(). `lr` is there too, for the one mistake
-    that uses the learning rate inside backward() (updated-W2)."""
-    namespace = dict(vars(nn), lr=lr)
-    for function in COPIED:
-        namespace[function] = copied(getattr(nn, function), namespace)
-    source, filename = planted_source(name), source_name(name)
-    # registered where inspect and tracebacks read source: they show the planted line
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), namespace)
-    return namespace
-
-
-def copied(function, namespace):
-    """function's code, with namespace as its globals."""
-    copy = types.FunctionType(function.__code__, namespace, function.__name__,
-                              function.__defaults__, function.__closure__)
-    copy.__kwdefaults__, copy.__doc__ = function.__kwdefaults__, function.__doc__
-    return copy
-
-
-def planted_line_runs(name, activation):
-    """Whether the planted line is among the lines that run with this activation (the tanh
-    lines of backward() do not run with another)."""
-    from companion.by_hand import statements_that_run
-    tree = ast.parse(inspect.getsource(getattr(nn, MISTAKES[name].where)))
-    wanted = ast.dump(ast.parse(MISTAKES[name].right))
-    lines = {}
-    for node in statements_that_run(tree.body[0].body, activation):
-        lines.setdefault(node.lineno, []).append(node)
-    return any(ast.dump(ast.Module(body=nodes, type_ignores=[])) == wanted
-               for nodes in lines.values())
+@contextlib.contextmanager
+def planted(mistake, lr):
+    """While open, nn_from_scratch's backward() or update() is the mistake's wrong one, so that
+    the chapter's train() calls it; the chapter's own is back however the block ends."""
+    with mock.patch.object(nn, mistake.where, wrong_function(mistake, lr)):
+        yield
 
 
 # ---- the gradient check of the mistaken backward pass ----
 
-def check_planted(namespace, params, X, y, activation):
-    """gradcheck's own check and table, with the planted backward() in place of the chapter's:
-    (the table's text, the arrays found wrong). A gradient of another shape than its array is
-    wrong by its shape; where NumPy can broadcast it to that shape (as the update will), it is
-    compared entry by entry, and otherwise it is left out of the table and said."""
-    planted, shapes = namespace["backward"], {name: W.shape for name, W in params.items()}
+def check_mistaken(backward, params, X, y, activation):
+    """gradcheck's own check and table, of `backward` in the place of the chapter's: (the table's
+    text, the arrays found wrong). A gradient of another shape than its array is wrong by its
+    shape; where NumPy can broadcast it to that shape (as the update will), it is compared entry
+    by entry, and otherwise it is left out of the table and said."""
+    shapes = {name: W.shape for name, W in params.items()}
     misshapen, uncompared = {}, set()
 
-    def backward(*args, **kwargs):
-        grads = dict(planted(*args, **kwargs))
+    def shaped(*args, **kwargs):
+        grads = dict(backward(*args, **kwargs))
         for name, shape in shapes.items():
             if np.shape(grads[name]) != shape:
                 misshapen[name] = np.shape(grads[name])
@@ -178,9 +78,9 @@ def check_planted(namespace, params, X, y, activation):
                     uncompared.add(name)
         return grads
 
-    check = copied(gradcheck.check_gradients, dict(vars(gradcheck), backward=backward))
-    errors = {name: e for name, e in check(params, X, y, activation).items()
-              if name not in uncompared}
+    with mock.patch.object(gradcheck, "backward", shaped):  # the name check_gradients calls
+        checks = gradcheck.check_gradients(params, X, y, activation)
+    errors = {name: e for name, e in checks.items() if name not in uncompared}
     text, wrong = gradcheck.table(errors, activation, "of the planted backward()",
                                   gradcheck.kinks_crossed(params, X, activation))
     said = [wrap(f"d{name} has shape {shape}, where {name} is {shapes[name]}: wrong by its "
@@ -191,7 +91,7 @@ def check_planted(namespace, params, X, y, activation):
 
 # ---- the run: the chapter's beside the mistaken one ----
 
-ALONE = {  # flags that make no sense with --bug, and why
+NOT_WITH_BUG = {  # flags that make no sense with --bug, and why
     "watch": "--watch animates one run, and --bug trains two: see both with --curve or --plot",
     "gradcheck": "--bug checks the mistaken backward pass itself: leave out --gradcheck",
     "shapes": "--bug shows what --shapes says where a shape is wrong: leave out --shapes",
@@ -221,13 +121,13 @@ def refusal(args):
     """Why args can't run, in one line, or None."""
     if args.bug not in MISTAKES:
         return None
-    for flag, why in ALONE.items():
+    for flag, why in NOT_WITH_BUG.items():
         if getattr(args, flag):
             return why
     data_flags = [f"--{flag.replace('_', '-')}" for flag in DATA_FLAGS if getattr(args, flag)]
     if args.data != "xor" or data_flags:
         return f"--bug runs on the chapter's data alone: not with {(data_flags or ['--data'])[0]}"
-    if not planted_line_runs(args.bug, args.activation):
+    if MISTAKES[args.bug].tanh_only and args.activation != "tanh":
         return (f"--bug {args.bug} plants a mistake in a line of tanh's, which does not run "
                 f"with --activation {args.activation}")
     return None
@@ -249,7 +149,6 @@ def run(args):
         fail(f"nn_from_scratch.py: {why}")
         return 2
     mistake, name = MISTAKES[args.bug], args.bug
-    namespace = plant(name, args.lr)
     print(wrap(f"--bug {name}: {mistake.about}, planted in a copy of {mistake.where}(); the "
                "chapter's functions run beside it, from the same starting weights.", indent=""))
     print(f"  the chapter's line, in {mistake.where}():\n    {mistake.right}")
@@ -259,40 +158,43 @@ def run(args):
           "(XOR layout)")
     start = nn.init_params(X.shape[1], args.hidden, args.init, args.seed)
     if args.by_hand:
-        print(by_hand(start, args, namespace, name))
+        print(by_hand(start, args, mistake))
+    backward = mistaken_backward(mistake, args.lr)
     try:
-        text, wrong = check_planted(namespace, start, X, y, args.activation)
+        text, wrong = check_mistaken(backward, start, X, y, args.activation)
         text += "\n  found wrong: " + (", ".join(wrong) if wrong else "none")
     except ValueError:  # the mistaken backward pass stops before it returns
         text, wrong = wrap("gradient check of the planted backward(): it can't run, for "
                            "backward() stops with a shape error (below)", indent=""), None
     print(text)
-    right = trained(vars(nn), start, X, y, args)
-    mistaken = trained(namespace, start, X, y, args, beside=right)
-    print(wrap(f"final train accuracy: {final(vars(nn), right, X, y, args)} in the chapter's run, "
-               f"{final(namespace, mistaken, X, y, args)} with the mistake", indent=""))
+    right = trained(start, X, y, args)
+    with planted(mistake, args.lr):
+        mistaken = trained(start, X, y, args, beside=right)
+    print(wrap(f"final train accuracy: {final(right, X, y, args)} in the chapter's run, "
+               f"{final(mistaken, X, y, args)} with the mistake", indent=""))
     if isinstance(mistaken.stopped, tuple) and isinstance(mistaken.stopped[1], ValueError):
-        print(shape_error(mistaken.stopped[1], namespace, name, start, X, y, args))
-    measured = Measured(namespace, start, X, y, args, right, mistaken, wrong)
+        print(shape_error(mistaken.stopped[1], mistake, start, X, y, args))
+    measured = Measured(backward, start, X, y, args, right, mistaken, wrong)
     print(wrap(measured.frozen() or NOTES[name](measured), indent=""))
     pictures(args, right, mistaken, start, X, y, name)
     return 0
 
 
-def by_hand(start, args, namespace, name):
-    """--by-hand's step, by the planted copies."""
+def by_hand(start, args, mistake):
+    """--by-hand's step, with the mistake planted."""
     from companion.by_hand import listing as step_by_hand
     try:
-        return step_by_hand(start, args.activation, args.lr, namespace, name)
+        with planted(mistake, args.lr):
+            return step_by_hand(start, args.activation, args.lr, mistake)
     except ValueError as err:
         return wrap(f"--by-hand: the step stops at the mistaken line, with NumPy's error ({err});"
                     " the run below shows where", indent="")
 
 
-def trained(functions, start, X, y, args, beside=None):
-    """A run of functions' train() (the chapter's module's, or a planted namespace's) from a
-    copy of the starting weights. With `beside` (the chapter's run), each log line is printed
-    as it is made, beside the chapter's line of that epoch."""
+def trained(start, X, y, args, beside=None):
+    """A run of the chapter's train() (the mistaken one, inside planted()) from a copy of the
+    starting weights. With `beside` (the chapter's run), each log line is printed as it is made,
+    beside the chapter's line of that epoch."""
     from companion.cli import Progress
     params = {name: W.copy() for name, W in start.items()}
     curve = None
@@ -304,14 +206,15 @@ def trained(functions, start, X, y, args, beside=None):
     theirs = {epoch: (loss, acc) for epoch, loss, acc in beside.log} if beside else {}
     log, latest = [], [0]
 
-    def show(epoch, loss, acc):
-        log.append((epoch, loss, acc))
-        if beside:
-            progress.clear()
-            print(f"{left(epoch, width, theirs)}  |  loss {loss:.4f}  train-acc {acc:.3f}")
-
-    def seen(epoch, p):
+    def seen(epoch, p, row):
         latest[0] = epoch
+        if row:
+            log.append(row)
+            if beside:
+                progress.clear()
+                _, loss, acc = row
+                print(f"{chapters_line(epoch, theirs, args)}  |  loss {loss:.4f}  "
+                      f"train-acc {acc:.3f}")
         if curve:
             curve.see(epoch, p)
         if progress.active:
@@ -321,7 +224,7 @@ def trained(functions, start, X, y, args, beside=None):
         print(f"{'':{6 + width}}  {'the chapter' + chr(39) + 's run':<28}  |  with the mistake")
     stopped = None
     try:
-        functions["train"](params, X, y, args.activation, args.lr, args.epochs, show, seen)
+        nn.train(params, X, y, args.activation, args.lr, args.epochs, seen)
     except (nn.Diverged, ValueError) as err:
         if not beside:  # the chapter's own run broke down: nn_from_scratch.py says so
             raise
@@ -335,25 +238,23 @@ def trained(functions, start, X, y, args, beside=None):
     if beside and stopped:
         print(f"{'':{6 + width}}  {'':28}  |  stopped at epoch {stopped[0]}")
         for epoch in sorted(set(theirs) - {row[0] for row in log}):
-            print(f"{left(epoch, width, theirs)}  |")
+            print(f"{chapters_line(epoch, theirs, args)}  |")
         if isinstance(stopped[1], nn.Diverged):
             print(wrap(f"The mistaken run broke down at epoch {stopped[0]}: its numbers grew "
                        f"past what float64 can hold ({stopped[1].what}).", indent=""))
     return Run(log, params, curve, stopped)
 
 
-def left(epoch, width, theirs):
-    """The chapter's log line of an epoch, as nn_from_scratch.py prints it."""
-    loss, acc = theirs[epoch]
-    return f"epoch {epoch:{width}d}  loss {loss:.4f}  train-acc {acc:.3f}"
+def chapters_line(epoch, theirs, args):
+    """The chapter's run's log line of an epoch, as nn_from_scratch.py prints it."""
+    return nn.log_line(epoch, *theirs[epoch], args.epochs)
 
 
-def final(functions, done, X, y, args):
+def final(done, X, y, args):
     """The run's final train accuracy, as nn_from_scratch.py prints it."""
     if done.stopped:
         return f"none (it stopped at epoch {done.stopped[0]})"
-    p = functions["predict"](done.params, X, args.activation)
-    return f"{nn.accuracy(p, y):.3f}"
+    return f"{nn.accuracy(nn.predict(done.params, X, args.activation), y):.3f}"
 
 
 # ---- a shape error: where, NumPy's message, the operands' shapes, and the right line's ----
@@ -364,26 +265,22 @@ BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
           ast.Div: operator.truediv, ast.Pow: operator.pow, ast.MatMult: operator.matmul}
 
 
-def shape_error(err, namespace, name, start, X, y, args):
+def shape_error(err, mistake, start, X, y, args):
     """What a shape error says: the line it stopped at, NumPy's message, the shapes of the two
     operands it could not combine, and what --shapes shows for the chapter's line."""
     from companion.pictures import shapes_table
-    frame = failing_frame(err, name)
-    mistake = MISTAKES[name]
+    stop = where_it_stopped(err, mistake)
     lines = []
-    if frame:
-        function = frame.f_code.co_name
-        text = linecache.getline(frame.f_code.co_filename, frame.f_lineno).split("#")[0].strip()
+    if stop:
+        function, text, _ = stop
         later = "" if function == mistake.where else \
             f", the function after the mistaken line's {mistake.where}()"
         lines.append(wrap(f"the shape error, in {function}(){later}, at the line:",
                           indent=""))
         lines.append(f"    {text}")
     lines.append(wrap(f"NumPy's message: {err}", indent="    ", first="  "))
-    if frame:
-        operands = culprit(text, frame, err)
-        if operands:
-            lines.append("  its operands: " + ", ".join(f"{t} is {s}" for t, s in operands))
+    if stop:
+        lines.append("  its operands: " + ", ".join(f"{t} is {s}" for t, s in stop[2]))
     table = shapes_table(start, X, y, args.activation).splitlines()
     wanted = {n.id for n in ast.walk(ast.parse(mistake.right)) if isinstance(n, ast.Name)}
     rows = [row for row in table[2:] if row.split()[0] in wanted]
@@ -391,33 +288,37 @@ def shape_error(err, namespace, name, start, X, y, args):
     return "\n".join(lines + rows)
 
 
-def failing_frame(err, name):
-    """The last frame of the error's traceback in the chapter's functions or their copies."""
-    files, frame, tb = {source_name(name), nn.__file__}, None, err.__traceback__
+def where_it_stopped(err, mistake):
+    """(function, line, operands) of the line a shape error stopped at, or None: the line is
+    the mistaken one, in its wrong function, or update()'s, the function after backward(); the
+    last frame of the traceback in either says which, and the operands of one of its operations,
+    read in that frame, raising NumPy's same message again confirm it."""
+    lines = {mistake.function.__code__: (mistake.where, mistake.wrong),
+             nn.update.__code__: ("update", UPDATE_LINE)}
+    frame, tb = None, err.__traceback__
     while tb:
-        if tb.tb_frame.f_code.co_filename in files:
+        if tb.tb_frame.f_code in lines:
             frame = tb.tb_frame
         tb = tb.tb_next
-    return frame
+    if frame is None:
+        return None
+    function, text = lines[frame.f_code]
+    operands = culprit(text, frame, err)
+    return (function, text, operands) if operands else None
 
 
 def culprit(text, frame, err):
     """[(operand, shape), (operand, shape)] of the operation on the line that raises err: each
     binary operation's operands are evaluated in the frame again, and the operation retried on
     zeros of their shapes, until one raises NumPy's same message."""
-    code = text.split("#")[0]
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return None
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.AugAssign) and type(node.op) in IN_PLACE:
             pair, op = (node.target, node.value), IN_PLACE[type(node.op)]
         elif isinstance(node, ast.BinOp) and type(node.op) in BINARY:
             pair, op = (node.left, node.right), BINARY[type(node.op)]
         else:
             continue
-        texts = [ast.get_source_segment(code, n) for n in pair]
+        texts = [ast.get_source_segment(text, n) for n in pair]
         try:  # the operands as they were when it stopped (reading them changes nothing)
             shapes = [np.shape(eval(t, frame.f_globals, frame.f_locals)) for t in texts]
         except Exception:  # an operand that can't be read again: not this one
@@ -445,9 +346,11 @@ def pictures(args, right, mistaken, start, X, y, name):
         if mistaken.stopped:  # a network that broke down has no picture to draw
             print(wrap(f"no figure: the mistaken run stopped at epoch {mistaken.stopped[0]}"))
             return
-        with_both = copied(plot.save_figure, dict(vars(plot), figure=lambda *a: both_curves(
-            plot.figure(*a), right.curve, name)))
-        with_both(args.plot, start, mistaken.params, X, y, args.activation, mistaken.curve)
+        figure = plot.figure
+        with mock.patch.object(plot, "figure",  # the name save_figure() draws with
+                               lambda *a: both_curves(figure(*a), right.curve, name)):
+            plot.save_figure(args.plot, start, mistaken.params, X, y, args.activation,
+                             mistaken.curve)
         print(wrap(f"figure saved to {printable(args.plot)}"))
 
 
@@ -480,8 +383,9 @@ def both_curves(fig, chapters, name):
 class Measured:
     """What the notes quote, measured on the two runs."""
 
-    def __init__(self, namespace, start, X, y, args, right, mistaken, wrong):
-        self.namespace, self.start, self.X, self.y, self.args = namespace, start, X, y, args
+    def __init__(self, backward, start, X, y, args, right, mistaken, wrong):
+        self.backward = backward  # the backward pass that runs with the mistake
+        self.start, self.X, self.y, self.args = start, X, y, args
         self.right, self.mistaken, self.wrong = right, mistaken, wrong
 
     def ends(self):
@@ -501,8 +405,7 @@ class Measured:
 
     def last(self, done):
         """The loss and accuracy of the trained network."""
-        functions = vars(nn) if done is self.right else self.namespace
-        p = functions["predict"](done.params, self.X, self.args.activation)
+        p = nn.predict(done.params, self.X, self.args.activation)
         return float(nn.bce_loss(p, self.y)), float(nn.accuracy(p, self.y))
 
     def checked(self):
@@ -520,9 +423,9 @@ class Measured:
         params = params or self.start
         z1, a1, _, p = nn.forward(params, self.X, self.args.activation)
         args = (params, self.X, self.y, z1, a1, p, self.args.activation)
-        true, planted = nn.backward(*args), self.namespace["backward"](*args)
+        true, mistaken = nn.backward(*args), self.backward(*args)
         t = np.concatenate([true[k].ravel() for k in params])
-        g = np.concatenate([np.broadcast_to(planted[k], params[k].shape).ravel()
+        g = np.concatenate([np.broadcast_to(mistaken[k], params[k].shape).ravel()
                             for k in params])
         if not (np.linalg.norm(t) and np.linalg.norm(g)):  # no direction to compare
             return None, None
@@ -532,7 +435,6 @@ class Measured:
 
     def log_losses(self, done):
         return [loss for _, loss, _ in done.log]
-
 
     def frozen(self):
         """A sentence when the true gradient is zero at the starting weights (--init zeros):
@@ -650,11 +552,11 @@ def plus_equals(m):
 
 def sign_flipped(m):
     angle, _ = m.step()
-    twin = plant("plus-equals", m.args.lr)
     params = {name: W.copy() for name, W in m.start.items()}
     try:
-        same = twin["train"](params, m.X, m.y, m.args.activation, m.args.lr,
-                             m.args.epochs) == m.mistaken.log
+        with planted(MISTAKES["plus-equals"], m.args.lr):
+            same = nn.train(params, m.X, m.y, m.args.activation, m.args.lr,
+                            m.args.epochs) == m.mistaken.log
     except nn.Diverged:
         same = False
     text = (f"{m.checked()} All four: dz2 feeds them, and each is the true gradient turned "

@@ -3,36 +3,32 @@
     python nn_from_scratch.py --by-hand --hidden 2
 
 One gradient-descent step on the four cluster centres (so m = 4), from the run's starting weights,
-with its activation, hidden size and learning rate: each line that computes a quantity, followed
-by the value it computes. The lines are read from the source of forward(), bce_loss(), backward()
-and update() (inspect), the branches the activation takes followed; a line that is the chapter's
-is written as the chapter writes it, any other as the source has it (an edit, or the mistake that
---bug plants). The calculator check at the end writes out the formula of the lines that ran and
-computes its result from that very formula; where it can't tell what a line computes entry by
-entry, it says so. The values are those of nn_from_scratch.py's
-own forward(), bce_loss(), backward() and update() on those four points, rounded to 4
-significant digits. Training's steps use all 400 points: this step is not one of them, and the
-run's weights are left as they were.
+with its activation, hidden size and learning rate: each line of the chapter's listing, followed
+by the value it computes, to 4 significant digits. The lines are the chapter's, held here as text
+(LISTING), so that the program's layout does not matter; with --bug, the mistaken line stands in
+place of the chapter's. The values are those of nn_from_scratch.py's forward(), bce_loss(),
+backward() and update(), looked up in the module when the step runs, so that under --bug they are
+the mistaken step's. Each line is computed again from its own text with the step's inputs, and
+the calculator check at the end writes out one entry of dW1 and of dz1 from the formulas
+printed; where the program computed something else (edited away from the line printed), a line
+says so. Training's steps use all 400 points: this step is
+not one of them, and the run's weights are left as they were.
 """
 
-import ast
-import inspect
 import io
 import math
-import textwrap
 import tokenize
 
 import numpy as np
 
-import nn_from_scratch
+import nn_from_scratch as nn
 from companion.cli import WIDTH, wrap
 from nn_from_scratch import CENTRES, LABELS
 
 SHOWN_UNITS = 8  # at most this many hidden units' columns
 
-# The slope in dz1 = da1 * slope, for each activation, as a formula of z1 and a1 entry by
-# entry: what the chapter's line `dz1 = da1 * other_activation(activation)[1](z1, a1)` computes
-# (companion/activations.py's slopes), written out for the calculator check.
+# The slope in dz1 = da1 * slope, for each activation, as a formula of z1 and a1 entry by entry:
+# what nn_from_scratch.ACTIVATIONS' slopes compute, written out for the calculator check.
 SLOPES = {
     "tanh": "(1 - a1**2)",
     "sigmoid": "a1 * (1 - a1)",
@@ -42,11 +38,10 @@ SLOPES = {
     "silu": "(a1 + sigmoid(z1) * (1 - a1))",
     "identity": "1",
 }
-# The functions an entry's formula may call, each element-wise.
-ELEMENTWISE = ("np.tanh", "np.exp", "np.log", "np.sqrt", "np.abs", "sigmoid", "gelu_slope")
 
-# The chapter's listing, a line per quantity shown, in its order; the hidden activation's line
-# and the slope's are the chapter's for tanh and say which function otherwise.
+# The chapter's listing, a line per quantity shown, in its order: its text, comments and all.
+# The hidden activation's line and the slope's are tanh's; another activation's are written by
+# activation_line().
 LISTING = [
     ("forward pass", [("z1", "z1 = X @ W1 + b1   # (m, hidden)"),
                       ("a1", "a1 = np.tanh(z1)   # hidden activation"),
@@ -66,13 +61,6 @@ LISTING = [
      [("new W1", "W1 -= lr*dW1"), ("new b1", "b1 -= lr*db1"),
       ("new W2", "W2 -= lr*dW2"), ("new b2", "b2 -= lr*db2")]),
 ]
-
-
-# How nn_from_scratch.py writes the lines whose listing text is not its code: the other
-# activations' lines, and the loss, which bce_loss() returns.
-OTHER_ACTIVATION = {"a1": "a1 = other_activation(activation)[0](z1)",
-                    "dz1": "dz1 = da1 * other_activation(activation)[1](z1, a1)"}
-THE_FUNCTIONS = ("forward", "bce_loss", "backward", "update")  # where the lines are read
 
 
 # The sums of the step add a few terms of 1e-4 to 1; a sum under 1e-12 is what is left of terms
@@ -95,116 +83,67 @@ def digits(value, cancels=False):
     return "0" if float(text) == 0 else text
 
 
-def step(params, activation, lr, functions=None, X=CENTRES, labels=LABELS):
-    """Every quantity of one step on the four centres, by the chapter's own functions (or those
-    of `functions`, {name: function}, such as --bug's planted copies), as {name: array}; the
-    weights given are left as they were."""
-    forward, backward, update = (the(name, functions) for name in
-                                 ("forward", "backward", "update"))
-    y = labels.reshape(-1, 1).astype(float)
+def step(params, activation, lr, X=CENTRES, classes=LABELS):
+    """Every quantity of one step on the four points, as {name: array}, by nn_from_scratch's
+    forward(), backward() and update() as the module has them now (under --bug, the mistaken
+    one among them); the weights given are left as they were."""
+    y = classes.reshape(-1, 1).astype(float)
     before = {name: W.copy() for name, W in params.items()}
-    z1, a1, z2, p = forward(before, X, activation)
-    grads = backward(before, X, y, z1, a1, p, activation)
+    z1, a1, z2, p = nn.forward(before, X, activation)
+    grads = nn.backward(before, X, y, z1, a1, p, activation)
     after = {name: W.copy() for name, W in before.items()}
-    update(after, grads, lr)
+    nn.update(after, grads, lr)
     return {"X": X, "y": y, **before, "z1": z1, "a1": a1, "z2": z2, "p": p,
-            "loss": nn_from_scratch.bce_loss(p, y), **{"d" + name: g for name, g in grads.items()},
+            "loss": nn.bce_loss(p, y), **{"d" + name: g for name, g in grads.items()},
             **{"new " + name: W for name, W in after.items()}}
 
 
-def the(name, functions=None):
-    """The function that runs under `name`: from functions if given there, else the chapter's."""
-    return (functions or {}).get(name) or getattr(nn_from_scratch, name)
+# ---- the lines shown: the chapter's, another activation's, or a planted mistake's ----
+
+def activation_line(name, text, activation):
+    """A listing line as it runs with this activation: the chapter's, but for another
+    activation than tanh, the lines of a1 and dz1 name its function and its slope."""
+    if activation == "tanh" or name not in ("a1", "dz1"):
+        return text
+    return {"a1": f"a1 = {activation}(z1)   # hidden activation (the chapter's: np.tanh)",
+            "dz1": f"dz1 = da1 * {activation}'(z1)   # the chapter's tanh: (1 - a1**2)"}[name]
 
 
-# ---- the lines that ran, read from the source ----
-
-def statements_that_run(body, activation):
-    """The statements of a function's body in the order they run with this activation: an `if`
-    that tests the activation goes down the branch it takes."""
-    for node in body:
-        if isinstance(node, ast.If) and tests_activation(node.test):
-            taken = node.body if decided(node.test, activation) else node.orelse
-            yield from statements_that_run(taken, activation)
-        else:
-            yield node
-
-
-def tests_activation(test):
-    """Whether an `if`'s test reads nothing but the name `activation`."""
-    names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
-    return names == {"activation"}
-
-
-def decided(test, activation):
-    return eval(compile(ast.Expression(test), "<test>", "eval"), {}, {"activation": activation})
-
-
-def lines_that_ran(functions, activation):
-    """{quantity: [(the code that ran, its comment)]}, from the source of forward(),
-    bce_loss(), backward() and update(): a quantity is a name assigned with `=` (z1, dz2, ...),
-    `new W1` for `W1 -= ...`, and `loss` for what bce_loss() returns. An `x if activation ==
-    ... else y` is written as the side it takes."""
+def statements(line):
+    """{quantity: statement} of a line of code: `z1` for `z1 = ...`, `new W1` for `W1 -= ...`
+    or `W1 += ...`, one for each statement of a line such as update()'s."""
     found = {}
-    for function in THE_FUNCTIONS:
-        source = textwrap.dedent(inspect.getsource(the(function, functions)))
-        lines = source.splitlines()
-        body = ast.parse(source).body[0].body
-        for node in statements_that_run(body, activation):
-            named = quantity(node, function)
-            if named:
-                found.setdefault(named, []).append((ran(node, source, activation),
-                                                    comment(node, lines)))
+    for statement in line.split(";"):
+        target, operator = statement.split()[:2]
+        found[target if operator == "=" else "new " + target] = statement.strip()
     return found
 
 
-def quantity(node, function):
-    """The quantity a statement computes, if it computes one."""
-    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0],
-                                                                              ast.Name):
-        return node.targets[0].id
-    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-        return "new " + node.target.id
-    if isinstance(node, ast.Return) and function == "bce_loss":
-        return "loss"
-    return None
+def planted_lines(mistake):
+    """{quantity: the line shown} where a --bug mistake changes the chapter's line: its
+    statement (the last of the line marked as planted, as a comment ends a line), or a sentence
+    where it has none (a bias never updated)."""
+    right, wrong = statements(mistake.right), statements(mistake.wrong)
+    last, note = list(wrong)[-1], f"# planted by --bug {mistake.name}"
+    lines = {}
+    for name, statement in right.items():
+        code = wrong.get(name)
+        if code is None:
+            lines[name] = f"{name[4:]}: no line of update() changes it, so it stays as it was"
+        elif code != statement:
+            fits = name == last and len(code + note) < WIDTH - 3
+            lines[name] = f"{code}   {note}" if fits else code
+    return lines
 
 
-def ran(node, source, activation):
-    """The code of a statement as it ran: a conditional on the activation, the side taken."""
-    segment = ast.get_source_segment(source, node)
-    if isinstance(node, ast.Return):
-        return "loss = " + ast.get_source_segment(source, node.value)
-    value = node.value
-    if isinstance(value, ast.IfExp) and tests_activation(value.test):
-        side = value.body if decided(value.test, activation) else value.orelse
-        return f"{ast.get_source_segment(source, node.targets[0])} = " \
-               f"{ast.get_source_segment(source, side)}"
-    return segment
+def dz1_formula(activation, mistake=None):
+    """dz1 as the listing shows it, entry by entry: the right-hand side of the mistaken line
+    when --bug plants one there, else da1 times the activation's slope."""
+    planted = statements(mistake.wrong).get("dz1") if mistake else None
+    return planted.split(" = ", 1)[1] if planted else "da1 * " + SLOPES[activation]
 
 
-def comment(node, lines):
-    """The comment after a statement, when it is the last on its line."""
-    if node.lineno != node.end_lineno:
-        return ""
-    rest = lines[node.end_lineno - 1].encode()[node.end_col_offset:].decode()
-    return rest.strip() if rest.strip().startswith("#") else ""
-
-
-def same_code(a, b):
-    """Whether two lines are the same code, however spaced (and whatever their comments)."""
-    try:
-        return ast.dump(ast.parse(a)) == ast.dump(ast.parse(b))
-    except SyntaxError:
-        return False
-
-
-def chapter_code(name, text, activation):
-    """How nn_from_scratch.py writes a listing line, when it is the chapter's."""
-    if activation != "tanh" and name in OTHER_ACTIVATION:
-        return OTHER_ACTIVATION[name]
-    return text.split("#")[0]
-
+# ---- the numbers shown: each quantity as a labelled matrix ----
 
 def labels(name, shape, X=CENTRES):
     """The row and column labels of a quantity: points, inputs or units, as its shape says."""
@@ -264,31 +203,12 @@ def shown(name, value, X=CENTRES):
     return matrix(value, rows, cols, name in SUMS)
 
 
-def written(name, text, found, activation, function):
-    """The line a quantity is shown under: the chapter's text when the line that ran is the
-    chapter's, else the line as the source has it; or a sentence when no one line computes it."""
-    if len(found) == 1 and same_code(found[0][0], chapter_code(name, text, activation)):
-        return [text]
-    if not found and name.startswith("new "):
-        return [f"{name[4:]}: no line of update() changes it, so it stays as it was"]
-    if not found:
-        return [f"{name}: no line of {function}() assigns it alone; as {function}() returns it"]
-    return [f"{code}   {note}" if note and len(code + note) < WIDTH - 3 else code
-            for code, note in found]
+# ---- the calculator check: one entry of dW1 and of dz1, from the formulas printed ----
 
-
-# ---- the calculator check: the formulas that ran, written out for one entry ----
-
-def calculator(q, activation, lines):
+def calculator(q, formula):
     """One entry of dW1 written out as the chain rule with its numbers, each result computed
-    from the formula printed; where a line is not one it can write out, it says so."""
+    from the formula printed (dz1's being `formula`), and checked against the step's."""
     head = ["check it with a calculator, one entry of dW1 (inputs row 0, unit 1):"]
-    dW1 = lines.get("dW1", [])
-    if len(dW1) != 1 or not same_code(dW1[0][0], "dW1 = X.T @ dz1"):
-        what = " and ".join(code for code, _ in dW1) or "no line of its own"
-        return head + [wrap(f"can't write it out: dW1 is computed by {what}, not by the "
-                            "chapter's X.T @ dz1, the sum this check writes out", first="  ",
-                            indent="  ")]
     X, dz1 = q["X"][:, 0], np.asarray(q["dz1"])
     if dz1.shape != q["z1"].shape:
         return head + [f"  can't write it out: dz1 has shape {dz1.shape}, not z1's"]
@@ -298,52 +218,59 @@ def calculator(q, activation, lines):
                   wrap(f"= {terms} = {digits(total, cancels=True)}", indent="    ",
                        first="    ")]
     out += disagreement("dW1[0,0]", total, q["dW1"][0, 0])
-    return out + entry_of_dz1(q, activation, lines.get("dz1", []))
-
-
-def entry_of_dz1(q, activation, found):
-    """dz1[i,0] as the formula of its line, and dz1[0,0] computed from it."""
-    if len(found) != 1:
-        return [wrap("where dz1 is not computed by one line of backward(): this check can't "
-                     "write out its formula", indent="    ", first="  ")]
-    code = found[0][0]
-    if activation != "tanh" and same_code(code, OTHER_ACTIVATION["dz1"]):
-        formula = "da1 * " + SLOPES[activation]  # what other_activation(...)[1] computes
-    else:
-        node = ast.parse(code).body[0]
-        formula = ast.get_source_segment(code, node.value)
-    entry = entry_formula(formula, q, q["z1"].shape)
-    if entry is None:
-        return [wrap(f"where dz1 = {formula}: not an element-wise formula this check can write "
-                     "out for one entry (its numbers are above)", indent="    ", first="  ")]
-    symbols, numbers, exact = entry
-    value = float(eval(exact, formula_names(exact)))
-    return [wrap(f"where dz1[i,0] = {symbols}; for the first point,", indent="    ",
-                 first="  "),
-            wrap(f"dz1[0,0] = {numbers} = {digits(value)}", indent="    ", first="    ")] \
+    symbols, numbers, exact = entry_formula(formula, q, q["z1"].shape)
+    value = float(eval(exact, {"np": np, "sigmoid": nn.sigmoid, "gelu_slope": nn.gelu_slope}))
+    return out + [wrap(f"where dz1[i,0] = {symbols}; for the first point,", indent="    ",
+                       first="  "),
+                  wrap(f"dz1[0,0] = {numbers} = {digits(value)}", indent="    ", first="    ")] \
         + disagreement("dz1[0,0]", value, q["dz1"][0, 0])
 
 
 def disagreement(name, computed, program):
-    """A line saying so, when the formula printed does not give what the program computed."""
+    """A line saying so, when backward() computed another number than the formula printed
+    gives: its code is not the line shown (a reader's edit of nn_from_scratch.py)."""
     if math.isclose(computed, float(program), rel_tol=1e-9, abs_tol=1e-300):
         return []
-    return [wrap(f"but the program computed {name} = {digits(program)}: the line printed is "
-                 "not what ran (was the file changed after the run started?)", indent="    ",
-                 first="  ")]
+    said = digits if digits(program) != digits(computed) else "{:.10g}".format
+    return [wrap(f"but backward() computed {name} = {said(program)}, not the {said(computed)} "
+                 "above: its code is not the line printed (was nn_from_scratch.py edited?)",
+                 indent="    ", first="  ")]
+
+
+# The functions a line of the listing may call, when it is evaluated again from its own text.
+NAMES = {"np": np, "sigmoid": nn.sigmoid, "eps": nn.EPS}
+CHECKED_BY_CALCULATOR = ("dz1", "dW1")  # written out entry by entry at the end instead
+
+
+def line_check(name, line, q, lr):
+    """A line saying so when the step's value of `name` is not what the line printed gives,
+    computed again from its text with the step's own inputs: the program's code is not that
+    line. Nothing for a line that is not Python (another activation's a1, a sentence)."""
+    code = line.split("#")[0].strip()
+    target, operator, formula = (code.split(None, 2) + ["", "", ""])[:3]
+    if name in CHECKED_BY_CALCULATOR or operator not in ("=", "-=", "+="):
+        return []
+    if operator != "=":  # an update: W1 -= lr*dW1 leaves W1 - lr*dW1
+        formula = f"{target} {operator[0]} ({formula})"
+    arrays = {key: value for key, value in q.items() if " " not in key}
+    try:
+        with np.errstate(all="ignore"):
+            computed = eval(formula, dict(NAMES), {**arrays, "m": len(q["X"]), "lr": lr})
+    except Exception:  # a name this check does not know: nothing said
+        return []
+    program = np.asarray(q[name], dtype=float)
+    if np.shape(computed) == program.shape and np.allclose(computed, program, rtol=1e-9,
+                                                           atol=1e-300, equal_nan=True):
+        return []
+    return [wrap(f"but the step computed another {name}: its code is not the line printed "
+                 "(was nn_from_scratch.py edited?)", indent="    ", first="  ")]
 
 
 def entry_formula(formula, q, shape):
     """formula, written for entry [i,0] (symbols), with the numbers of entry [0,0] to 4 digits
-    (numbers), and with them in full (exact, to compute with); None if formula is not element-
-    wise in arrays of `shape`."""
-    try:
-        tree = ast.parse(formula, mode="eval")
-    except SyntaxError:
-        return None
+    (numbers), and with them in full (exact, to compute with): each name of an array of `shape`
+    in q stands for its entry."""
     arrays = {name for name, v in q.items() if " " not in name and np.shape(v) == shape}
-    if not elementwise(tree.body, arrays):
-        return None
     tokens = list(tokenize.generate_tokens(io.StringIO(formula).readline))
 
     def written(entry):
@@ -361,60 +288,29 @@ def entry_formula(formula, q, shape):
             written(lambda name: f"({float(q[name][0, 0])!r})"))
 
 
-def elementwise(node, arrays):
-    """Whether an expression computes each entry from the same entry of `arrays` alone."""
-    if isinstance(node, ast.Name):
-        return node.id in arrays
-    if isinstance(node, ast.Constant):
-        return type(node.value) in (int, float)
-    if isinstance(node, ast.BinOp):
-        return not isinstance(node.op, ast.MatMult) and all(
-            elementwise(n, arrays) for n in (node.left, node.right))
-    if isinstance(node, ast.UnaryOp):
-        return isinstance(node.op, (ast.USub, ast.UAdd)) and elementwise(node.operand, arrays)
-    if isinstance(node, ast.IfExp):
-        return all(elementwise(n, arrays) for n in (node.test, node.body, node.orelse))
-    if isinstance(node, ast.Compare):
-        return all(elementwise(n, arrays) for n in [node.left, *node.comparators])
-    if isinstance(node, ast.Call):
-        return (ast.unparse(node.func) in ELEMENTWISE and not node.keywords
-                and all(elementwise(n, arrays) for n in node.args))
-    return False
-
-
-def formula_names(text):
-    """What an entry's formula may call, to compute it."""
-    names = {"np": np, "sigmoid": nn_from_scratch.sigmoid}
-    if "gelu_slope" in text:
-        from companion.activations import gelu_slope
-        names["gelu_slope"] = gelu_slope
-    return names
-
-
 def bracketed(value):
     """A number to write inside a formula: (-0.4943)**2, not -0.4943**2, which is -(0.4943**2)."""
     text = digits(value)
     return f"({text})" if text.startswith("-") else text
 
 
-FUNCTION_OF = {"forward pass": "forward", "loss: binary cross-entropy": "bce_loss"}
-
-
-def listing(params, activation, lr, functions=None, planted=None, points=None, training=400,
+def listing(params, activation, lr, mistake=None, points=None, training=400,
             weights="this run's starting weights"):
-    """The whole --by-hand text: of the chapter's functions, or of `functions` (--bug's copies,
-    the mistake `planted` in one of them). points: (X, labels, what they are) of the four points
-    to step on, the four cluster centres if None; training: how many points training's steps
-    use; weights: which weights params are, as the opening sentence names them."""
+    """The whole --by-hand text: the chapter's listing with the numbers of one step by
+    nn_from_scratch's functions as they are now; with mistake (a --bug one, planted while this
+    runs: companion/bugs.py), its line in place of the chapter's. points: (X, labels, what they
+    are) of the four points to step on, the four cluster centres if None; training: how many
+    points training's steps use; weights: which weights params are, as the opening sentence
+    names them."""
     X, classes, about = points or (CENTRES, LABELS, "the four cluster centres")
-    q = step(params, activation, lr, functions, X, classes)
-    ran_lines = lines_that_ran(functions, activation)
+    q = step(params, activation, lr, X, classes)
+    planted = planted_lines(mistake) if mistake else {}
     hidden = params["W1"].shape[1]
     more = (f" Only units 1 to {SHOWN_UNITS} of {hidden} are shown; the sums over units (z2) "
             f"take them all." if hidden > SHOWN_UNITS else "")
-    if planted:
-        more += (f" The lines are those that ran, with --bug {planted} planted: its line as the "
-                 "planted copy's source has it.")
+    if mistake:
+        more += (f" The lines are those that ran, with --bug {mistake.name} planted: its line as "
+                 "the planted copy's source has it.")
     lines = []
     for name, title in [("X", "X: the four points, a row each"), ("y", "y: their classes"),
                         ("W1", "W1 (n_in, hidden)"), ("b1", "b1 (1, hidden)"),
@@ -422,16 +318,10 @@ def listing(params, activation, lr, functions=None, planted=None, points=None, t
         lines += [title] + shown(name, q[name], X)
     for part, quantities in LISTING:
         lines += ["", f"# ---- {part} ----"]
-        function = FUNCTION_OF.get(part, "update" if "update" in part else "backward")
         for name, text in quantities:
-            if activation != "tanh" and name in ("a1", "dz1"):
-                text = {"a1": f"a1 = {activation}(z1)   # hidden activation (the chapter's: "
-                              "np.tanh)",
-                        "dz1": f"dz1 = da1 * {activation}'(z1)   # the chapter's tanh: "
-                               "(1 - a1**2)"}[name]
-            lines += written(name, text, ran_lines.get(name, []), activation, function)
-            lines += shown(name, q[name], X)
-    lines += [""] + calculator(q, activation, ran_lines)
+            line = planted.get(name) or activation_line(name, text, activation)
+            lines += [line] + shown(name, q[name], X) + line_check(name, line, q, lr)
+    lines += [""] + calculator(q, dz1_formula(activation, mistake))
     if any("~0" in line.split() or "(~0)" in line for line in lines):
         more += (f" ~0 is a sum under {ROUNDING:g}: terms that cancel, to float64's "
                  "rounding.")

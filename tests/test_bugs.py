@@ -1,15 +1,19 @@
-"""--bug NAME: each classic mistake, planted in a copy, is found by the checks the mathematics
-says should find it, shows the symptom it should, and leaves the chapter's functions as they
-were."""
+"""--bug NAME: each classic mistake, a wrong copy of the chapter's function planted in its place
+while the mistaken run trains, is found by the checks the mathematics says should find it, shows
+the symptom it should, and leaves the chapter's functions as they were."""
 
+import ast
 import inspect
 import re
+import textwrap
+from contextlib import nullcontext
 
 import numpy as np
 import pytest
 
 import nn_from_scratch as nn
 from companion import bugs
+from companion.run import main
 from conftest import ROOT, run_script
 
 THE_FUNCTIONS = ("forward", "backward", "update", "train", "predict", "bce_loss")
@@ -41,7 +45,7 @@ FOUND_WRONG = {
 
 
 def run_main(capsys, *argv):
-    status = nn.main(list(argv))
+    status = main(list(argv))
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -102,7 +106,8 @@ SYMPTOMS = {  # the direction each mistake shows in the run, measured against th
 
 
 def test_every_mistake_has_its_expectations_here():
-    assert set(FOUND_WRONG) == set(SYMPTOMS) == set(bugs.MISTAKES)
+    assert set(FOUND_WRONG) == set(SYMPTOMS) == set(bugs.MISTAKES) == set(bugs.NOTES)
+    assert all(name == mistake.name for name, mistake in bugs.MISTAKES.items())
     assert len(bugs.MISTAKES) >= 8
 
 
@@ -137,7 +142,6 @@ def test_each_mistake_is_found_where_the_maths_says_and_shows_its_symptom(capsys
     elif symptom == "shape error":
         assert wrong_acc is None and wrong == right[:1]  # stopped in the first backward pass
         assert "NumPy's message:" in out and "its operands:" in out
-    assert "planted by --bug" not in inspect.getsource(nn.backward) + inspect.getsource(nn.update)
     said = " ".join(out.split())
     if wrong_acc is not None and wrong[-1][2] != wrong_acc:  # the last update moved it
         assert f"The log's last row, {wrong[-1][2]:.3f}, is measured before the last update" \
@@ -166,28 +170,91 @@ def test_each_is_written_as_the_chapters_line_and_the_mistaken_line(capsys):
         assert lines[at + 1:at + 3] == ["  the mistaken line:", f"    {mistake.wrong}"]
 
 
-def test_the_planted_copy_runs_the_mistaken_line_and_the_chapter_does_not():
+def body(function):
+    """A function's source lines after its def line and docstring: what a wrong copy keeps."""
+    source = inspect.getsource(function)
+    first = ast.parse(textwrap.dedent(source)).body[0].body[1].lineno
+    return source.splitlines()[first - 1:]
+
+
+@pytest.mark.parametrize("name", list(bugs.MISTAKES))
+def test_each_wrong_function_is_the_chapters_with_only_the_mistaken_line_changed(name):
+    """Diffed against the chapter's function, the wrong copy differs in the one line --bug
+    prints, marked as the mistake, and takes the same arguments (updated-W2's lr besides)."""
+    mistake = bugs.MISTAKES[name]
+    chapters = getattr(nn, mistake.where)
+    right, wrong = body(chapters), body(mistake.function)
+    assert len(right) == len(wrong)
+    (k,) = [k for k, (a, b) in enumerate(zip(right, wrong)) if a != b]
+    code, (code_wrong, _, comment) = right[k].partition("#")[0], wrong[k].partition("#")
+    assert (code.strip(), code_wrong.strip()) == (mistake.right, mistake.wrong)
+    assert code.startswith(code_wrong[:len(code_wrong) - len(code_wrong.lstrip())])  # indent
+    assert "the mistake:" in comment
+    arguments = list(inspect.signature(chapters).parameters)
+    assert list(inspect.signature(mistake.function).parameters) == \
+        arguments + ["lr"] * mistake.takes_lr
+
+
+def one_epoch(activation):
+    """The weights after one epoch of the chapter's train(), whatever backward() and update()
+    nn_from_scratch holds now; None if NumPy stops it with a shape error."""
+    X, y = nn.make_xor_data()
+    params = nn.init_params()
+    try:
+        nn.train(params, X, y, activation, 0.5, 1)
+    except ValueError:
+        return None
+    return params
+
+
+@pytest.mark.parametrize("name", list(bugs.MISTAKES))
+def test_planted_the_chapters_train_runs_the_wrong_function_and_the_right_one_comes_back(name):
+    mistake = bugs.MISTAKES[name]
+    right = one_epoch("tanh")
+    with bugs.planted(mistake, 0.5):
+        assert getattr(nn, mistake.where) is not BEFORE[mistake.where][0]
+        wrong = one_epoch("tanh")
+    assert wrong is None or any(not np.array_equal(right[k], wrong[k]) for k in right)
+    assert_the_chapter_is_untouched()
+    with pytest.raises(KeyboardInterrupt), bugs.planted(mistake, 0.5):
+        raise KeyboardInterrupt  # Ctrl-C in the mistaken run
+    assert_the_chapter_is_untouched()
+
+
+@pytest.mark.parametrize("name", list(bugs.MISTAKES))
+def test_a_mistake_is_tanh_only_when_another_activation_never_runs_its_line(name):
+    """With relu, a mistake in tanh's line leaves the step exactly the chapter's; any other
+    mistake changes it (or stops it)."""
+    mistake = bugs.MISTAKES[name]
+    right = one_epoch("relu")
+    with bugs.planted(mistake, 0.5):
+        wrong = one_epoch("relu")
+    unchanged = wrong is not None and all(np.array_equal(right[k], wrong[k]) for k in right)
+    assert mistake.tanh_only == unchanged
+
+
+def test_the_planted_backward_computes_the_mistaken_line_and_the_chapters_does_not():
     X, y = nn.make_xor_data()
     params = nn.init_params()
     z1, a1, _, p = nn.forward(params, X)
-    planted = bugs.plant("tanh-slope", 0.5)
-    assert np.allclose(planted["backward"](params, X, y, z1, a1, p)["z1"],
-                       nn.backward(params, X, y, z1, a1, p)["a1"] * (1 - a1))
-    assert np.allclose(nn.backward(params, X, y, z1, a1, p)["z1"],
-                       nn.backward(params, X, y, z1, a1, p)["a1"] * (1 - a1**2))
-    # the copied train() calls the planted backward(), not the chapter's
-    assert planted["train"].__globals__ is planted
-    assert planted["train"].__code__ is nn.train.__code__
+    right = nn.backward(params, X, y, z1, a1, p)
+    with bugs.planted(bugs.MISTAKES["tanh-slope"], 0.5):
+        wrong = nn.backward(params, X, y, z1, a1, p)
+    assert np.array_equal(wrong["z1"], right["a1"] * (1 - a1))
+    assert np.array_equal(right["z1"], right["a1"] * (1 - a1**2))
+    with bugs.planted(bugs.MISTAKES["updated-W2"], 0.3):  # given the run's lr
+        wrong = nn.backward(params, X, y, z1, a1, p)
+    assert np.array_equal(wrong["a1"], right["z2"] @ (params["W2"] - 0.3 * right["W2"]).T)
     assert_the_chapter_is_untouched()
 
 
 def test_no_bias_update_is_held_at_half_by_symmetry_as_the_note_says(capsys):
     """The claim, measured: with b1 = b2 = 0 every tanh unit is odd, so z2(-x) = -z2(x), and the
     opposite corners, which share a class, get P and 1 - P: one of each pair is wrong."""
-    planted = bugs.plant("no-bias-update", 0.5)
     X, y = nn.make_xor_data()
     params = nn.init_params()
-    planted["train"](params, X, y)
+    with bugs.planted(bugs.MISTAKES["no-bias-update"], 0.5):
+        nn.train(params, X, y)
     assert not params["b1"].any() and not params["b2"].any()
     assert np.array_equal(nn.forward(params, -X)[2], -nn.forward(params, X)[2])
     p = nn.predict(params, nn.CENTRES)[:, 0]
@@ -303,9 +370,10 @@ def test_the_figure_has_both_runs_curves_and_says_which_is_which():
     X, y = nn.make_xor_data()
     start = nn.init_params()
     curves = []
-    for functions in (vars(nn), bugs.plant("no-bias-update", 0.5)):
+    for planted in (False, True):
         curve, params = Curve(y, 100), {k: v.copy() for k, v in start.items()}
-        functions["train"](params, X, y, epochs=100, on_epoch=curve.see)
+        with bugs.planted(bugs.MISTAKES["no-bias-update"], 0.5) if planted else nullcontext():
+            nn.train(params, X, y, epochs=100, callback=curve.see)
         curves.append(curve)
     fig = bugs.both_curves(plot.figure(start, params, X, y, "tanh", curves[1]), curves[0],
                            "no-bias-update")
@@ -391,8 +459,7 @@ def test_every_mistake_runs_with_odd_knobs_and_says_only_what_it_measured(capsys
     (["--data", "spiral"], "--data"), (["--test", "100"], "--test"),
     (["--load", "w.json"], "--load"), (["--predict", "1,1"], "--predict")])
 def test_a_bug_with_another_data_flag_is_one_line_and_exit_2(argv, named, capsys):
-    import nn_from_scratch
-    assert nn_from_scratch.main(["--bug", "no-bias-update", *argv]) == 2
+    assert main(["--bug", "no-bias-update", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err == (f"nn_from_scratch.py: --bug runs on the chapter's data alone: "
                                  f"not with {named}\n")

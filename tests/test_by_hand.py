@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 
 import nn_from_scratch
-from companion.by_hand import SHOWN_UNITS, digits
+from companion.by_hand import SHOWN_UNITS, digits, listing
+from companion.run import main
+from conftest import ROOT
 from nn_from_scratch import CENTRES, LABELS, backward, bce_loss, forward, init_params, update
 
 
 def run_main(capsys, *argv):
-    status = nn_from_scratch.main(list(argv))
+    status = main(list(argv))
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -135,76 +137,112 @@ def test_rounding_residue_is_written_as_such_not_as_digits(capsys):
     assert "~0" not in out and "e-13" in out  # saturated, not cancelled: its digits shown
 
 
-# ---- the lines that ran: read from the source, and the calculator computed from them ----
+# ---- the lines are the chapter's; the numbers, the program's own, checked against them ----
 
-@pytest.mark.slow
-def test_an_edited_backward_pass_is_shown_as_it_is_and_its_equation_is_true(tmp_path):
-    """The issue's case: a reader writes tanh's slope as 1 - a1 in backward() and runs
-    --by-hand --hidden 2. The line shown is the edited one, and the calculator's equation holds:
-    (-0.05188) * (1 - (-0.4943)) is -0.07753 (the chapter's line would give -0.0392)."""
+def run_edited(tmp_path, edits=()):
+    """--by-hand --hidden 2 of a copy of the project whose nn_from_scratch.py is edited as a
+    reader might, each (old, new) of edits replacing old by new: its output."""
     import shutil
     import subprocess
     import sys
-
-    from conftest import ROOT
     shutil.copytree(ROOT / "companion", tmp_path / "companion",
                     ignore=shutil.ignore_patterns("__pycache__"))
     source = (ROOT / "nn_from_scratch.py").read_text()
-    edited = source.replace("dz1 = da1 * (1 - a1**2)      #", "dz1 = da1 * (1 - a1)         #")
-    assert edited != source
-    (tmp_path / "nn_from_scratch.py").write_text(edited)
+    for old, new in edits:
+        assert source.count(old) == 1, old
+        source = source.replace(old, new)
+    (tmp_path / "nn_from_scratch.py").write_text(source)
     done = subprocess.run([sys.executable, "nn_from_scratch.py", "--by-hand", "--hidden", "2",
                            "--epochs", "1"], cwd=tmp_path, capture_output=True, text=True,
                           timeout=60)
-    lines = done.stdout.splitlines()
-    assert "dz1 = da1 * (1 - a1)   # element-wise: times tanh'(z) = 1 - tanh(z)^2" in lines
-    assert not any(line.startswith("dz1 = da1 * (1 - a1**2)") for line in lines)
-    assert "  where dz1[i,0] = da1[i,0] * (1 - a1[i,0]); for the first point," in lines
-    assert "    dz1[0,0] = (-0.05188) * (1 - (-0.4943)) = -0.07753" in lines
-    assert -0.05188 * (1 - (-0.4943)) == pytest.approx(-0.07753, abs=1e-5)
+    assert done.returncode == 0 and done.stderr == ""
+    return done.stdout
 
 
-def backward_written_otherwise(params, X, y, z1, a1, p, activation="tanh"):
-    """The chapter's backward pass, with dz1 written as a product the check can't write out
-    entry by entry (a transpose), and dW1 as a sum of a product."""
-    W2 = params["W2"]
-    m = len(X)
+@pytest.mark.slow
+def test_an_edited_backward_pass_shows_the_chapters_line_and_says_its_numbers_disagree(tmp_path):
+    """A reader writes tanh's slope as 1 - a1 in backward() and runs --by-hand --hidden 2. The
+    line shown is the chapter's, the numbers are the edited program's, and the calculator says
+    that they do not follow from the line: (-0.05188) * (1 - (-0.4943)**2) is -0.0392, where
+    the edited backward() computed -0.07753."""
+    out = run_edited(tmp_path, [("dz1 = da1 * (1 - a1**2)      #",
+                                 "dz1 = da1 * (1 - a1)         #")])
+    lines = out.splitlines()
+    at = lines.index("dz1 = da1 * (1 - a1**2)   # times tanh'(z) = 1 - tanh(z)^2")
+    assert lines[at + 2] == "  (-1,-1)  -0.07753   0.03435"  # the edited program's number
+    assert not any(line.startswith("dz1 = da1 * (1 - a1)") for line in lines)
+    assert "  where dz1[i,0] = da1[i,0] * (1 - a1[i,0]**2); for the first point," in lines
+    assert "    dz1[0,0] = (-0.05188) * (1 - (-0.4943)**2) = -0.0392" in lines
+    said = " ".join(out.split())
+    assert "but backward() computed dz1[0,0] = -0.07753, not the -0.0392 above" in said
+    assert said.count("but backward() computed") == 1  # dW1 = X.T @ dz1 holds: not said
+    assert -0.05188 * (1 - (-0.4943) ** 2) == pytest.approx(-0.0392, abs=1e-4)
+
+
+@pytest.mark.slow
+def test_an_edit_of_any_line_is_said_under_that_line(tmp_path):
+    """The / m left out of dz2 by a reader: the line printed is the chapter's, and under it,
+    and under no line before it, one line says the step computed another dz2."""
+    out = run_edited(tmp_path, [("dz2 = (p - y) / m ", "dz2 = (p - y)     ")])
+    lines = out.splitlines()
+    said = [k for k, line in enumerate(lines) if line.startswith("  but the step computed")]
+    at = lines.index("dz2 = (p - y) / m   # dL/dz2")
+    assert said and said[0] > at and "another dz2:" in lines[said[0]]
+    assert all("another dz2:" not in lines[k] for k in said[1:])
+    assert run_edited(tmp_path / "as-is").count("but the step computed") == 0
+
+
+@pytest.mark.slow
+def test_reformatting_the_program_changes_nothing_it_prints(tmp_path):
+    """backward() laid out over other lines, as a formatter or a reader might (two lines made
+    one, one made two): the same step, the same listing."""
+    reflowed = run_edited(tmp_path / "reflowed", [
+        ("dW2 = a1.T @ dz2\n    db2 = dz2.sum(0, keepdims=True)\n",
+         "dW2, db2 = (a1.T @ dz2,\n                dz2.sum(0, keepdims=True))\n"),
+        ("dz1 = da1 * (1 - a1**2)      #", "dz1 = (da1\n               * (1 - a1**2))  #")])
+    assert reflowed == run_edited(tmp_path / "as-is")
+
+
+def backward_reflowed(params, X, y, z1, a1, p, activation="tanh"):
+    """The chapter's backward pass laid out otherwise: lines joined, split and reordered where
+    the order does not matter, each number computed as the chapter's line computes it."""
+    m = len(X); W2 = params["W2"]  # noqa: E702
     dz2 = (p - y) / m
-    dW2 = a1.T @ dz2
-    db2 = dz2.sum(0, keepdims=True)
     da1 = dz2 @ W2.T
-    dz1 = (da1.T * (1 - a1**2).T).T
-    dW1 = X.T @ dz1
-    db1 = dz1.sum(0, keepdims=True)
-    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "z2": dz2, "a1": da1, "z1": dz1}
+    dW2, db2 = a1.T @ dz2, dz2.sum(0, keepdims=True)
+    dz1 = (da1 * (1 - a1**2) if activation == "tanh"
+           else da1 * nn_from_scratch.ACTIVATIONS[activation][1](z1, a1))
+    return {"W1": X.T @ dz1, "b1": dz1.sum(0, keepdims=True), "W2": dW2, "b2": db2,
+            "z2": dz2, "a1": da1, "z1": dz1}
 
 
-def test_a_line_it_cant_write_out_entry_by_entry_is_said_not_guessed():
-    from companion.by_hand import listing
-    text = listing(init_params(2, 2), "tanh", 0.5, {"backward": backward_written_otherwise})
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "gelu"])
+def test_a_backward_laid_out_otherwise_changes_nothing_it_prints(monkeypatch, activation):
+    params = init_params(2, 3)
+    as_is = listing(params, activation, 0.5)
+    monkeypatch.setattr(nn_from_scratch, "backward", backward_reflowed)
+    assert listing(params, activation, 0.5) == as_is
+
+
+def test_a_backward_that_is_not_the_line_printed_is_said_not_hidden(monkeypatch):
+    """The numbers are always the program's: where its backward() computes dz1 otherwise than
+    the line printed, the calculator's entry, computed from that line, disagrees, and it says
+    so in one line."""
+    from companion.mistakes import MISTAKES
+    monkeypatch.setattr(nn_from_scratch, "backward", MISTAKES["tanh-slope"].function)
+    text = listing(init_params(2, 2), "tanh", 0.5)
+    assert "dz1 = da1 * (1 - a1**2)   # times tanh'(z) = 1 - tanh(z)^2" in text.splitlines()
     said = " ".join(text.split("check it with a calculator")[1].split())
-    assert "dz1 = (da1.T * (1 - a1**2).T).T" in text.splitlines()  # as the source has it
-    assert "not an element-wise formula this check can write out" in said
-    assert "dz1[0,0] =" not in said
+    assert said.endswith("dz1[0,0] = (-0.05188) * (1 - (-0.4943)**2) = -0.0392 but backward() "
+                         "computed dz1[0,0] = -0.07753, not the -0.0392 above: its code is not "
+                         "the line printed (was nn_from_scratch.py edited?)")
 
 
-def test_a_source_that_is_not_what_ran_is_caught_not_printed_as_true():
-    """inspect reads the file; if it says one thing and the code that ran another (a file edited
-    after the run started), the computed formula disagrees with the program, and it says so."""
-    import linecache
-
-    from companion.by_hand import listing
-    real = inspect_source(backward_written_otherwise).replace("(da1.T * (1 - a1**2).T).T",
-                                                              "da1 * (1 - a1)")
-    shown = real.replace("da1 * (1 - a1)", "da1 * (1 - a1**2)")
-    namespace = {}
-    exec(compile(real, "<ran>", "exec"), namespace)
-    linecache.cache["<ran>"] = (len(shown), None, shown.splitlines(True), "<ran>")
-    text = listing(init_params(2, 2), "tanh", 0.5, {"backward": namespace[
-        "backward_written_otherwise"]})
-    assert "but the program computed dz1[0,0] = -0.07753" in " ".join(text.split())
-
-
-def inspect_source(function):
-    import inspect
-    return inspect.getsource(function)
+def test_each_mistake_of_bug_replaces_lines_of_the_listing_shown():
+    """--bug's chapter's line is, statement by statement, a line of the listing, so that its
+    mistaken line is shown in that line's place."""
+    from companion.by_hand import LISTING, statements
+    from companion.mistakes import MISTAKES
+    shown = {name: text.split("#")[0].strip() for _, lines in LISTING for name, text in lines}
+    for mistake in MISTAKES.values():
+        assert all(shown[name] == code for name, code in statements(mistake.right).items())
