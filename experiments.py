@@ -3,6 +3,7 @@
     python experiments.py              the report, claims (a) to (j), over seeds 0 to 4
     python experiments.py --seeds 100  the same over seeds 0 to 99, with verdicts as rates
     python experiments.py --workers 1  one process (the default uses every core)
+    python experiments.py --sweep ...  your own question: one knob over many seeds
 
 Each claim is run on several seeds (each seed draws both the data and the weights, as
 nn_from_scratch.py's --seed does), with the chapter's settings otherwise: lr 0.5, 2000 full-batch
@@ -10,172 +11,42 @@ epochs, 8 hidden units. A verdict is given for each part of a claim and says on 
 held. Nothing here was tuned until it agreed with the text: where a claim holds only in some
 settings, the report says so.
 
-Everything is built from nn_from_scratch.py's functions. Two models are new, because the chapter
-talks about them: plain logistic regression (Chapter 7's model, no hidden layer), and a deep
-stack of hidden layers for the claims about depth, whose backward pass is the chapter's chain
+This file is the claims, one function each that measures it on a seed, and one that reports on
+all the seeds; then the report, its summary, and main(). Everything is built from
+nn_from_scratch.py's functions. Two models are new, because the chapter talks about them: plain
+logistic regression (Chapter 7's model, no hidden layer: companion/seeds.py), and a deep stack
+of hidden layers for the claims about depth, below, whose backward pass is the chapter's chain
 rule in a loop (no biases, to keep it short).
 
-How it runs: the work is split by seed. For each seed, every network is trained once and shared by
-the claims that use it (claims (c), (e), (g) and (i) all use the chapter's tanh network). Seeds run
-in worker processes; the report is assembled in seed order, so it is the same whatever the number
-of workers.
+How it runs (companion/seeds.py): every network is trained once for each seed, many seeds at
+once, and shared by the claims that use it (claims (c), (e), (g) and (i) all use the chapter's
+tanh network); the work is spread over worker processes (companion/workers.py), and the report
+is assembled in seed order, so it is the same whatever the number of workers. --sweep is
+companion/sweeps.py's.
 """
 
 # companion.cli first: run as a program, Ctrl-C while NumPy loads already ends with one line
-from companion.cli import (WIDTH, ArgumentParser, Progress, Stop, choice, command, fail,
-                           memory_budget, number, wrap)
-import argparse  # noqa: E402, I001
-import contextlib  # noqa: E402
-import multiprocessing  # noqa: E402
-import multiprocessing.connection  # noqa: E402
-import os  # noqa: E402
+from companion.cli import WIDTH, ArgumentParser, Progress, Stop, command, fail, number, wrap
+import os  # noqa: E402, I001
 import signal  # noqa: E402
-import sys  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from companion.activations import ACTIVATIONS  # noqa: E402
-from companion import many  # noqa: E402
-from companion.flags import size  # noqa: E402
-from nn_from_scratch import (ACTIVATION_NAMES, CENTRES, INITS, LABELS, MOST_EPOCHS, MOST_NOISE,
-                             Diverged, accuracy, backward, bce_loss, forward, init_params,
-                             init_weights, make_xor_data, predict, sigmoid)
+from companion import sweeps  # noqa: E402
+from companion.many import SOLVED  # noqa: E402
+from companion.memory import over_budget, report_memory  # noqa: E402
+from companion.seeds import DEAD_START, TABLE, measure_all, work_units  # noqa: E402
+from companion.workers import WorkerDied, most_workers  # noqa: E402
+from nn_from_scratch import (ACTIVATIONS, CENTRES, LABELS, Diverged, backward,  # noqa: E402
+                             forward, init_params, init_weights, sigmoid)
 
 NEAR_CHANCE = 0.1   # "near 50%": an accuracy within 0.1 of 0.5
-SOLVED = 0.99       # the chapter's network reaches 99.8%; we ask for at least 99%
 # A number under 1e-12 is float64's rounding, not a measurement: its last digits differ from one
 # processor's vector unit to another's (2e-17 with AVX-512, 1e-17 with AVX2, for the same
 # gradient), so the report prints it as ~0 ("~0" format, below): what every processor agrees on.
 ROUNDING = 1e-12
 ONE_LINE = 0.8      # a straight-line boundary gets at most 3 of the 4 clusters right: about 75%
 SATURATED = 0.99    # a tanh unit with |a| above this passes on less than 2% of its gradient
-TABLE = ("tanh", "sigmoid", "relu", "leaky_relu", "gelu", "silu")  # the chapter's table, run
-DEAD_START = -1.0   # (g): every hidden bias starts here, where ReLU units die
-
-
-# ---- one seed: its data, and each network trained once ----
-
-class Seed:
-    """A seed's data and everything trained on it, each thing computed once and kept.
-
-    nets, if given, are networks already trained (by worker processes), keyed as NETWORKS is.
-    """
-
-    def __init__(self, seed, nets=None):
-        self.seed = seed
-        self.X, self.y = make_xor_data(seed)
-        self.kept = {("net",) + key: net for key, net in (nets or {}).items()}
-        lines = (nets or {}).get(CHAPTER, {}).get("lines")
-        if lines:  # fitted with the chapter's network, on all of its chunk's seeds at once
-            self.kept["lines"] = lines
-
-    def once(self, key, compute):
-        if key not in self.kept:
-            self.kept[key] = compute()
-        return self.kept[key]
-
-    def net(self, activation="tanh", init="xavier", b1=0.0):
-        """The chapter's 2-8-1 network trained with lr 0.5 for 2000 epochs, its hidden biases
-        starting at b1: a dict of start, params, log, solved_at (for the table's activations;
-        None if never), spread, accuracy, loss."""
-        return self.once(("net", activation, init, b1),
-                         lambda: trained_net(self.seed, activation, init, b1))
-
-    def line(self, name):
-        """The logistic regression fitted on `name` (one of LINES): its train accuracy and its
-        final gradient norm, as a dict. Claims (b) and (i) share the one on X."""
-        return self.once("lines", lambda: fitted_lines([self.seed], [self.net()])[0])[name]
-
-
-# Every network the claims train on each seed: (activation, init, b1). The first, CHAPTER, is
-# the chapter's own.
-CHAPTER = ("tanh", "xavier", 0.0)
-NETWORKS = ([(activation, "xavier", 0.0) for activation in TABLE + ("identity",)]
-            + [("tanh", init, 0.0) for init in ("large", "zeros", "constant")]
-            + [(activation, "xavier", DEAD_START) for activation in ("relu", "leaky_relu")])
-CHECKPOINTS = (500, 1000, 1500)  # where (d) looks at how far apart the hidden units are
-
-
-def trained_net(seed, activation, init, b1):
-    return trained_nets([seed], activation, init, b1)[0]
-
-
-def trained_nets(seeds, activation, init, b1):
-    """The chapter's network trained on each seed, all at once (companion/many.py): a dict
-    for each seed, bit for bit what training it alone with train() gives."""
-    data = [make_xor_data(seed) for seed in seeds]
-    X, y = np.stack([X for X, _ in data]), np.stack([y for _, y in data])
-    params = many.stack([init_params(2, 8, init, seed) for seed in seeds])
-    params["b1"] += b1
-    start = {name: W.copy() for name, W in params.items()}
-    # When 99% is first reached matters to (g) alone, so only its networks pay for the check.
-    timed = activation in TABLE and init == "xavier" and b1 == 0.0
-    solved_at, spread = [None] * len(seeds), [0.0] * len(seeds)
-    nets = many.unstack(params)
-    network = range(len(seeds))
-
-    def watch(epoch, p, which):
-        if timed and None in solved_at[which]:
-            for k, right in zip(network[which], many.accuracies(p, y[which])):
-                if solved_at[k] is None and right >= SOLVED:
-                    solved_at[k] = epoch  # the first epoch whose forward pass is right on 99%
-        if epoch in CHECKPOINTS:
-            for k in network[which]:
-                spread[k] = max(spread[k], unit_spread(nets[k]))
-
-    logs = many.train(params, X, y, activation, lr=0.5, epochs=2000, on_epoch=watch)
-    trained = []
-    for k, net in enumerate(nets):
-        if isinstance(logs[k], Diverged):
-            raise logs[k]
-        p = predict(net, X[k], activation)
-        trained.append({"start": {name: W[k] for name, W in start.items()},
-                        "params": {name: W.copy() for name, W in net.items()}, "log": logs[k],
-                        "solved_at": solved_at[k], "spread": max(spread[k], unit_spread(net)),
-                        "accuracy": accuracy(p, y[k]), "loss": bce_loss(p, y[k])})
-    return trained
-
-
-def train_logistic_regression(X, y, lr=0.5, epochs=2000):
-    """Chapter 7's model: p = sigmoid(X w + b), the same loss and the same update, no hidden layer.
-
-    X is (m, n), or a stack of S such (S, m, n) with y (S, m, 1): then S lines are fitted at
-    once, each bit for bit as it is fitted alone (the reasons are companion/many.py's). Returns
-    w, b and the norm of the last gradient: a number, or one per line.
-    """
-    m, n = X.shape[-2:]
-    w, b = np.zeros(X.shape[:-2] + (n, 1)), np.zeros(X.shape[:-2] + (1, 1))
-    for _ in range(epochs):
-        p = sigmoid(X @ w + b)
-        dz = (p - y) / m
-        dw, db = many.T(X) @ dz, dz.sum(-2, keepdims=True)
-        w -= lr * dw
-        b -= lr * db
-    return w, b, np.sqrt((dw**2).sum((-2, -1)) + (db**2).sum((-2, -1)))
-
-
-LINES = ("X", "starting a1", "trained a1")  # what claims (b) and (i) fit a line on
-
-
-def fitted_lines(seeds, nets):
-    """For each seed, {name: its line's accuracy and gradient} for each of LINES: a line on
-    the inputs X, and on the a1 of the chapter's network (nets, one per seed) at its start and
-    after training. Each kind is fitted on every seed at once, as one stack."""
-    data = [make_xor_data(seed) for seed in seeds]
-    y = np.stack([y for _, y in data])
-    a1 = {when: np.stack([forward(net[when], X)[1] for net, (X, _) in zip(nets, data)])
-          for when in ("start", "params")}
-    stacks = [(("X",), np.stack([X for X, _ in data]), y),
-              (LINES[1:], np.concatenate([a1["start"], a1["params"]]), np.concatenate([y, y]))]
-    fitted = [{} for _ in seeds]
-    for names, features, targets in stacks:
-        w, b, gradient = train_logistic_regression(features, targets)
-        right = many.accuracies(sigmoid(features @ w + b), targets)
-        for name, rights, gradients in zip(names, right.reshape(len(names), -1),
-                                           gradient.reshape(len(names), -1)):
-            for lines, r, g in zip(fitted, rights, gradients):
-                lines[name] = {"accuracy": r, "gradient": g}
-    return fitted
 
 
 # ---- a deep stack, for the claims about depth ----
@@ -212,9 +83,10 @@ def deep_backward(Ws, z, a, p, y, activation):
 
 # ---- the claims: each measures one seed, then reports on all of them ----
 #
-# measure(s) returns a dict of numbers for the Seed s. report(rows), given {seed: that dict},
-# returns the claim's text, its measured rows (label, {seed: value}, format) and its verdicts
-# ({part: {seed: held}}, or {part: (held, why)} for a verdict on all seeds at once).
+# measure(s) returns a dict of numbers for s, a Seed (companion/seeds.py). report(rows), given
+# {seed: that dict}, returns the claim's text, its measured rows (label, {seed: value}, format)
+# and its verdicts ({part: {seed: held}}, or {part: (held, why)} for a verdict on all seeds at
+# once).
 
 def column(rows, key):
     return {seed: row[key] for seed, row in rows.items()}
@@ -274,13 +146,6 @@ def hidden_layer_solves_xor_report(rows):
         "measured": [("train accuracy, the chapter's network", acc, ".3f")],
         "verdicts": {f"it reaches at least {SOLVED}": {k: acc[k] >= SOLVED for k in rows}},
     }
-
-
-def unit_spread(params):
-    """How far apart the hidden units are: the largest difference between any unit and unit 1,
-    over its incoming weights, its bias and its outgoing weight."""
-    per_unit = np.vstack([params["W1"], params["b1"], params["W2"].T])  # a column per unit
-    return np.abs(per_unit - per_unit[:, :1]).max()
 
 
 def constant_init(s):
@@ -635,289 +500,6 @@ CLAIMS = [(depth_collapse, depth_collapse_report),
           (zero_centred, zero_centred_report)]
 
 
-def measure_seed(seed, nets=None, claims=CLAIMS):
-    """Every claim's measurements on one seed: {claim name: measurements}."""
-    s = Seed(seed, nets)
-    return {measure.__name__: measure(s) for measure, _ in claims}
-
-
-def measure_task(task):
-    return measure_seed(*task)
-
-
-def train_networks(task):
-    """The task's networks, trained; the chapter's also carry the lines fitted on them."""
-    seeds, key = task
-    trained = trained_nets(seeds, *key)
-    if key == CHAPTER:
-        for net, lines in zip(trained, fitted_lines(seeds, trained)):
-            net["lines"] = lines
-    return trained
-
-
-# Seeds trained together in one stack (companion/many.py): measured fastest from 10 to 25 seeds
-# (issue 22); a larger stack outgrows the processor's caches.
-CHUNK = 20
-
-
-def measure_all(seeds, workers=1, on_done=None, claims=CLAIMS, networks=NETWORKS):
-    """{claim name: {seed: measurements}}, the work spread over `workers` processes.
-
-    First every network is trained, one task for each network and chunk of up to CHUNK seeds,
-    the chunk's networks trained at once (companion/many.py); then each seed's claims are
-    measured with its networks. Results are gathered in
-    the order the tasks were given, so they are the same whatever the number of workers.
-    """
-    chunks = [seeds[k:k + CHUNK] for k in range(0, len(seeds), CHUNK)]
-    tasks = [(chunk, key) for chunk in chunks for key in networks]
-    done = 0
-
-    def counted(results, units):
-        nonlocal done
-        for result, unit in zip(results, units):
-            done += unit
-            if on_done:
-                on_done(done)
-            yield result
-
-    def run(mapper):
-        nets = {}
-        for (chunk, key), trained in zip(tasks, counted(mapper(train_networks, tasks),
-                                                        (len(chunk) for chunk, _ in tasks))):
-            nets.update({(seed, key): net for seed, net in zip(chunk, trained)})
-        per_seed = [(seed, {key: nets[seed, key] for key in networks}, claims) for seed in seeds]
-        return list(counted(mapper(measure_task, per_seed), [1] * len(seeds)))
-
-    if workers <= 1:
-        by_seed = run(map)
-    else:
-        with Workers(workers) as pool:  # the workers are killed on any way out
-            by_seed = run(pool.map)
-    return {measure.__name__: dict(zip(seeds, (row[measure.__name__] for row in by_seed)))
-            for measure, _ in claims}
-
-
-def work_units(seeds):
-    """How many tasks measure_all reports as done, for a progress line."""
-    return len(seeds) * (len(NETWORKS) + 1)
-
-
-# ---- worker processes ----
-#
-# Plain processes of our own, not multiprocessing.Pool: each worker has a pipe of its own, and
-# the parent sends it one task at a time and waits on the pipes and on the processes themselves.
-# No lock or queue is shared, so nothing a dying worker holds can block the parent; and on the
-# way out, however it comes (the end, an error, Ctrl-C, SIGTERM, SIGHUP), every worker is
-# killed and reaped. (Pool.terminate() could deadlock on its task queue's lock when a signal
-# came while a task was being fed: issue 17.)
-
-class WorkerDied(Exception):
-    """A worker process ended before it sent its result: killed by a signal or by the OS."""
-
-
-class Workers:
-    """`count` worker processes; map(function, tasks) yields function(task) for each task, in
-    the order of tasks. A task's exception is raised in the parent, as it would be in one
-    process. Use it in a with block: leaving it kills the workers."""
-
-    def __init__(self, count):
-        spawn = multiprocessing.get_context("spawn")  # fresh workers, the same on every system
-        self.processes, self.pipes = [], []
-        try:
-            with one_blas_thread(), workers_starting():
-                for _ in range(count):
-                    mine, theirs = spawn.Pipe()
-                    process = spawn.Process(target=serve, args=(theirs,), daemon=True)
-                    self.processes.append(process)
-                    self.pipes.append(mine)
-                    process.start()
-                    theirs.close()
-        except BaseException:
-            self.close()
-            raise
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def map(self, function, tasks):
-        tasks = list(tasks)
-        results, waiting, given, busy = {}, 0, 0, {}  # busy: worker -> index of its task
-        idle = list(range(len(self.processes)))
-        while waiting < len(tasks):
-            while idle and given < len(tasks):
-                worker = idle.pop(0)
-                self.send(worker, (function, tasks[given]))
-                busy[worker] = given
-                given += 1
-            pipes = {self.pipes[w]: w for w in busy}
-            ends = {self.processes[w].sentinel: w for w in busy}
-            for ready in multiprocessing.connection.wait(list(pipes) + list(ends)):
-                worker = pipes.get(ready, ends.get(ready))
-                if worker not in busy:
-                    continue  # both its pipe and its end were ready: its result is in
-                results[busy.pop(worker)] = self.receive(worker)
-                idle.append(worker)
-            while waiting in results:
-                yield results.pop(waiting)
-                waiting += 1
-
-    def send(self, worker, message):
-        try:
-            self.pipes[worker].send(message)
-        except OSError:  # a broken pipe: the worker is gone
-            raise self.died(worker) from None
-
-    def receive(self, worker):
-        """The result of the worker's task, or its exception raised here."""
-        try:
-            ok, value = self.pipes[worker].recv()
-        except (EOFError, OSError):  # it ended without a word
-            raise self.died(worker) from None
-        if not ok:
-            raise value
-        return value
-
-    def died(self, worker):
-        process = self.processes[worker]
-        process.join(1)
-        code = process.exitcode
-        how = (f"killed by signal {-code}" if code is not None and code < 0
-               else f"exit status {code}")
-        return WorkerDied(f"a worker process ended before it sent its result ({how})")
-
-    def close(self):
-        """Kill every worker and reap it: a kill can't be ignored, and no lock is waited on."""
-        for process in self.processes:
-            if process.pid is not None and process.exitcode is None:
-                process.kill()
-        for process in self.processes:
-            if process.pid is not None:
-                process.join()
-        for pipe in self.pipes:
-            pipe.close()
-        self.processes, self.pipes = [], []
-
-
-def serve(pipe):
-    """A worker: run each task the parent sends and send back (True, result), or (False, the
-    exception) if the task raised; end when the parent closes its pipe."""
-    quiet_worker()
-    while True:
-        try:
-            function, task = pipe.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
-        try:
-            answer = (True, function(task))
-        except Exception as err:  # noqa: BLE001 (the parent raises it)
-            answer = (False, err)
-        try:
-            pipe.send(answer)
-        except (OSError, KeyboardInterrupt):  # the parent is gone
-            return
-        except Exception:  # noqa: BLE001 (an exception that does not pickle)
-            pipe.send((False, RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
-
-
-@contextlib.contextmanager
-def one_blas_thread():
-    """Start processes whose BLAS runs one thread: each worker has a core of its own, and on
-    matrices this small more threads only fight over the cores (the results are the same)."""
-    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.update({name: value or "1" for name, value in saved.items()})
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                del os.environ[name]
-
-
-# Ctrl-C and, where the system has it, SIGHUP: the signals that reach the whole process group;
-# and every signal that ends a run (companion/cli.py's SIGNALS: these and SIGTERM)
-GROUP_SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGHUP") if hasattr(signal, name)]
-SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
-           if hasattr(signal, name)]
-
-
-@contextlib.contextmanager
-def workers_starting():
-    """While worker processes start: whatever a worker might write before it is ready goes
-    nowhere, and the parent is not stopped half-way through starting one.
-
-    Ctrl-C and SIGHUP reach the whole process group, workers too, and only the parent
-    answers them: it ends the workers itself (quiet_worker makes a running worker ignore
-    them). But a worker still starting, importing NumPy, which takes seconds on a busy
-    machine, answers Ctrl-C with a KeyboardInterrupt and its traceback. So the workers are
-    started with the null device as their stderr: they inherit the parent's, which is
-    pointed there meanwhile. (Neither a blocked signal nor SIG_IGN does it: spawn's new
-    process does not keep the blocked set, and SIG_IGN in the parent would lose a Ctrl-C
-    sent while the workers start: issue 17.)
-
-    And any of the signals that end a run is held meanwhile by a handler that only notes
-    it, and answered as soon as the workers have started: stopped half-way, a worker would
-    be left reading a half-sent start."""
-    held = []
-    saved = {signum: signal.getsignal(signum) for signum in SIGNALS}
-    for signum, handler in saved.items():
-        if handler not in (signal.SIG_IGN, None):
-            signal.signal(signum, lambda signum, frame: held.append(signum))
-    sys.stderr.flush()
-    stderr = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    try:
-        yield
-    finally:
-        os.dup2(stderr, 2)
-        os.close(stderr)
-        for signum, handler in saved.items():
-            if handler is not None:
-                signal.signal(signum, handler)
-        if held:  # now answer the first, as it would have been answered at once
-            answer = saved[held[0]]
-            if callable(answer):
-                answer(held[0], None)
-            elif answer == signal.SIG_DFL:
-                signal.raise_signal(held[0])
-
-
-def quiet_worker():
-    """In a worker: never print (an error in a task reaches the parent, which reports it; a
-    worker whose parent is gone would only print the broken pipe), and end with the parent."""
-    for signum in GROUP_SIGNALS:  # the parent's to answer (see workers_starting)
-        signal.signal(signum, signal.SIG_IGN)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    if sys.platform.startswith("linux"):  # SIGTERM when the parent dies, whatever killed it
-        import ctypes
-        try:
-            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
-PROCESS_MEMORY = 55e6  # a process with NumPy and this module: measured, a worker peaks at 50 MB
-PER_SEED = 100e3       # what the parent keeps of a seed (networks, measurements): measured 90 kB
-
-
-def report_memory(seeds, workers):
-    """The bytes a report will need at its peak: the parent and its workers, and what the
-    parent keeps of every seed until the report is written."""
-    return PROCESS_MEMORY * (workers + 1) + PER_SEED * seeds
-
-
-def most_workers():
-    """The most worker processes worth starting: four per core; more only fight for them."""
-    return 4 * (os.cpu_count() or 1)
-
-
 # ---- the report ----
 
 def seeds_verdict(held):
@@ -978,157 +560,12 @@ def report(result):
     return "\n".join(lines)
 
 
-# ---- the reader's own sweeps: one knob, many seeds ----
-
-SWEEP_DEFAULTS = {"hidden": 8, "lr": 0.5, "activation": "tanh", "init": "xavier", "epochs": 2000,
-                  "noise": 0.35, "data": "xor"}  # the chapter's, as nn_from_scratch.py's
-
-def knob_types():
-    """The knobs a sweep may turn, each with the type of its flag (as nn_from_scratch.py's)."""
-    from companion.datasets import DATA_NAMES
-    return {"hidden": number(int, 1), "lr": number(float, 0, strict=True),
-            "activation": choice(ACTIVATION_NAMES), "init": choice(INITS),
-            "epochs": number(int, 1, high=MOST_EPOCHS),
-            "noise": number(float, 0, high=MOST_NOISE), "data": choice(DATA_NAMES)}
-
-
-def parse_sweep(text):
-    """'hidden=1,2,3' -> ("hidden", [1, 2, 3]); a bad sweep raises ValueError saying why."""
-    knobs = knob_types()
-    knob, equals, values = text.partition("=")
-    if not equals:
-        raise ValueError(f"--sweep {text[:20]!r} is not KNOB=V1,V2,... (see --help)")
-    if knob not in knobs:
-        raise ValueError(f"--sweep: {knob[:20]!r} is not a knob; the knobs are in --help")
-    if "=" in values:
-        raise ValueError("--sweep: one knob at a time")
-    parts = values.split(",")
-    if not values or "" in parts:
-        raise ValueError(f"--sweep {knob}: a value is missing in {values!r}")
-    for part in parts:
-        try:
-            knobs[knob](part)
-        except argparse.ArgumentTypeError as err:
-            why = f"--sweep {knob}: {err}"
-            if len(why) > WIDTH - len("experiments.py: "):  # a list of names: too long
-                why = f"--sweep {knob}: {part[:20]!r} is not a name it takes"
-            raise ValueError(why) from None
-    return knob, [knobs[knob](part) for part in parts]
-
-
-def sweep_nets(seeds, hidden, lr, activation, init, epochs, noise, data, test, on_done=None):
-    """Train one network per seed with these knobs, CHUNK seeds at a time (companion/many.py),
-    each bit for bit what nn_from_scratch.py trains with the same flags. A dict per seed:
-    solved_at (None if never), accuracy, loss, test (accuracy, None without a test set), or
-    {"diverged": the Diverged} for a run that broke down."""
-    from companion.datasets import make_data, make_test_data
-    results = []
-    for k in range(0, len(seeds), CHUNK):
-        chunk = seeds[k:k + CHUNK]
-        sets = [make_data(data, seed, noise) for seed in chunk]
-        X, y = np.stack([X for X, _ in sets]), np.stack([y for _, y in sets])
-        params = many.stack([init_params(2, hidden, init, seed) for seed in chunk])
-        solved_at = [None] * len(chunk)
-        network = range(len(chunk))
-
-        def watch(epoch, p, which):
-            if None in solved_at[which]:
-                for j, right in zip(network[which], many.accuracies(p, y[which])):
-                    if solved_at[j] is None and right >= SOLVED:
-                        solved_at[j] = epoch
-
-        logs = many.train(params, X, y, activation, lr, epochs, on_epoch=watch)
-        for j, (net, seed) in enumerate(zip(many.unstack(params), chunk)):
-            results.append(scored(net, X[j], y[j], logs[j], solved_at[j], activation,
-                                  test and make_test_data(data, seed, noise, test)))
-        if on_done:
-            on_done(len(results))
-    return results
-
-
-def scored(params, X, y, log, solved_at, activation, test):
-    """What a sweep shows of one trained network."""
-    if isinstance(log, Diverged):
-        return {"diverged": log}
-    try:
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            p = predict(params, X, activation)
-            held_out = test and accuracy(predict(params, test[0], activation), test[1])
-    except FloatingPointError as err:  # the last update's weights overflow when used
-        return {"diverged": Diverged(len(log), str(err))}
-    return {"solved_at": solved_at, "accuracy": accuracy(p, y), "loss": bce_loss(p, y),
-            "test": held_out if test else None}
-
-
-# the sweep's columns: the knob's value, solved, first epoch at 0.99, train accuracy, test
-# accuracy, loss, breakdowns; the rows and both lines of the head are made with these widths
-SWEEP_COLUMNS = "{:<10} {:>8} {:>7}  {:<17}  {:<17}  {:<6}  {:>5}"
-SWEEP_HEAD = (SWEEP_COLUMNS.format("", "seeds", "first", "train accuracy", "test accuracy",
-                                   "median", "broke"),
-              ("solved", "at 0.99", "median range", "median range", "loss", "down"))
-
-
-def sweep_row(value, runs):
-    """One line of the sweep's table, within 80 columns: how many seeds solved it, the median
-    first epoch at 0.99 (of those that reached it), the median and range of the accuracies,
-    the median final loss (of the runs that did not break down), how many broke down."""
-    fine = [run for run in runs if "diverged" not in run]
-    epochs = [run["solved_at"] for run in fine if run["solved_at"] is not None]
-    solved = sum(run["accuracy"] >= SOLVED for run in fine)
-
-    def spread(key):
-        values = [run[key] for run in fine if run[key] is not None]
-        if not values:
-            return "-"
-        return f"{np.median(values):.3f} {min(values):.3f}-{max(values):.3f}"
-
-    text = f"{value:g}" if isinstance(value, float) else str(value)
-    if isinstance(value, float) and len(text) > 10:  # cut, 1.23456e-300 would read 1.23456e-3
-        text = f"{value:.3g}"
-    first = f"{np.median(epochs):.0f}" if epochs else "-"
-    loss = f"{np.median([run['loss'] for run in fine]):.4f}" if fine else "-"
-    return SWEEP_COLUMNS.format(text[:10], f"{solved} of {len(runs)}", first, spread("accuracy"),
-                                spread("test"), loss, len(runs) - len(fine)).rstrip()
-
-
-def run_sweep(args, knob, values):
-    seeds = list(range(args.seeds))
-    settings = {name: getattr(args, name) for name in knob_types()}
-    widest = max(values) if knob == "hidden" else settings["hidden"]
-    need = 12 * 8 * min(len(seeds), CHUNK) * max(400, args.test or 0) * widest
-    if need > memory_budget():
-        fail(f"experiments.py: the sweep needs about {size(need, up=True)} of memory, the "
-             f"budget {size(memory_budget(), up=False)}")
-        return 2
-    fixed = ", ".join(f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}"
-                      for name, value in settings.items() if name != knob)
-    which = f"seeds {seeds[0]} to {seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
-    print(wrap(f"--sweep {knob}, on {which}; {fixed}"
-               + (f"; {args.test} held-out points" if args.test else "")
-               + f"; solved means train accuracy >= {SOLVED}", indent=""))
-    print()
-    print(SWEEP_HEAD[0].rstrip())
-    print(SWEEP_COLUMNS.format(knob, *SWEEP_HEAD[1]).rstrip())
-    progress = Progress(len(values) * len(seeds), "network")
-    try:
-        for k, value in enumerate(values):
-            def done(n, k=k):
-                progress.update(k * len(seeds) + n)
-            runs = sweep_nets(seeds, **{**settings, knob: value}, test=args.test, on_done=done)
-            progress.clear()
-            print(sweep_row(value, runs))
-    except KeyboardInterrupt as stop:
-        progress.clear()
-        raise Stop(getattr(stop, "signum", signal.SIGINT),
-                   f"after {progress.done} of {progress.total} networks") from None
-    return 0
-
-
 # ---- the summary at the end of the report: one row per claim ----
 
-# Where a claim does not hold on every seed, whose failing it is: the chapter's claim, or our
-# setting (a 2-8-1 network on four clusters, 2000 epochs). Each says what the report measured.
-WHOSE = {
+# The line under a claim that does not hold on every seed: whose failing that is, the chapter's
+# claim or our setting (a 2-8-1 network on four clusters, 2000 epochs), and what the report
+# measured to say so.
+WHY_NOT_EVERY_SEED = {
     "depth_collapse": "see (a) above",
     "logistic_regression": "see (b) above",
     "hidden_layer_solves_xor": "our setting: see (c) above",
@@ -1155,7 +592,7 @@ def part_rate(held):
 
 def summary_table(results, names):
     """The report's last lines: a row per claim, its verdict in a few words, and where it does
-    not hold on every seed, whose failing that is (WHOSE)."""
+    not hold on every seed, whose failing that is (WHY_NOT_EVERY_SEED)."""
     lines = ["Summary: a claim holds when each of its parts held on every seed"]
     for result, name in zip(results, names):
         letter = result["claim"][:3]
@@ -1170,7 +607,7 @@ def summary_table(results, names):
         weakest = f"none of {n}" if ok == 0 else f"{ok} of {n}"
         lines.append(f"{letter}  {whole} of {len(rates)} parts hold on all {seeds} seeds; the "
                      f"weakest on {weakest}")
-        lines.append(wrap(WHOSE[name], indent="     ", first="     "))
+        lines.append(wrap(WHY_NOT_EVERY_SEED[name], indent="     ", first="     "))
     return lines
 
 
@@ -1182,39 +619,18 @@ def main(argv=None):
                         metavar="N",
                         help="processes to spread the seeds over, at most 4 per core "
                              f"({most_workers()} here) (default: one per core)")
-    parser.add_argument("--sweep", action="append", metavar="KNOB=V1,V2,...",
-                        help="instead of the report: train the chapter's network on every seed "
-                             "for each value of one knob (" + ", ".join(knob_types())
-                             + ") and print a row per value")
-    for name, kind in knob_types().items():
-        parser.add_argument(f"--{name}", type=kind, default=SWEEP_DEFAULTS[name], metavar="X",
-                            help=f"with --sweep: the {name} when it is not the knob swept "
-                                 f"(default: {SWEEP_DEFAULTS[name]})")
-    parser.add_argument("--test", type=number(int, 1, high=10**6), default=None, metavar="N",
-                        help="with --sweep: also the accuracy on N held-out points per seed")
+    sweeps.add_arguments(parser)  # --sweep, and the flags of the knobs it does not turn
     args = parser.parse_args(argv)
     if args.sweep:
-        if len(args.sweep) > 1:
-            fail("experiments.py: --sweep: one knob at a time")
-            return 2
-        try:
-            knob, values = parse_sweep(args.sweep[0])
-        except ValueError as err:
-            fail(f"experiments.py: {err}")
-            return 2
-        return run_sweep(args, knob, values)
-    changed = [name for name in (*knob_types(), "test")
-               if getattr(args, name) != SWEEP_DEFAULTS.get(name)]
+        return sweeps.run(args)
+    changed = sweeps.flags_given(args)
     if changed:
         fail(f"experiments.py: --{changed[0]} is for --sweep; the report runs the chapter's "
              "settings")
         return 2
     seeds = list(range(args.seeds))
     workers = min(args.workers or os.cpu_count() or 1, len(seeds))
-    need, budget = report_memory(len(seeds), workers if workers > 1 else 0), memory_budget()
-    if need > budget:
-        fail(f"experiments.py: the report needs about {size(need, up=True)} of memory, the "
-             f"budget {size(budget, up=False)}")
+    if over_budget("report", report_memory(len(seeds), workers if workers > 1 else 0)):
         return 2
     which = f"seeds {seeds[0]} to {seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
     print(f"The chapter's claims, run on {which} (each seed draws the data and")
@@ -1223,7 +639,7 @@ def main(argv=None):
     print("float64's rounding, whose last digits differ from one processor to another.")
     progress = Progress(work_units(seeds), "task")
     try:
-        measured = measure_all(seeds, workers, on_done=progress.update)
+        measured = measure_all(seeds, CLAIMS, workers, on_done=progress.update)
     except Diverged as err:  # not seen with these settings; said plainly if it ever happens
         fail(f"experiments.py: training broke down {err}")
         return 1

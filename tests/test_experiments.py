@@ -15,20 +15,21 @@ import numpy as np
 import pytest
 
 import experiments
-from experiments import (CLAIMS, Seed, deep_backward, deep_forward, deep_init, measure_all, report,
-                         seeds_verdict)
+from experiments import CLAIMS, deep_backward, deep_forward, deep_init, report, seeds_verdict
 from conftest import ROOT
-from companion import many
+from companion import many, seeds, sweeps, workers
+from companion.seeds import Seed, measure_all
 from companion.gradcheck import numeric_gradient, relative_error
-from nn_from_scratch import CENTRES, accuracy, bce_loss, train
+from nn_from_scratch import (CENTRES, accuracy, bce_loss, forward, init_params, make_xor_data,
+                             sigmoid, train)
 
 SEEDS = [0, 1]
 
 
-def measure_in_a_process(seeds):
-    """measure_all(seeds) in a process of its own, on one core, while the other tests run."""
-    code = ("import pickle, sys, experiments; "
-            f"sys.stdout.buffer.write(pickle.dumps(experiments.measure_all({seeds!r})))")
+def measure_in_a_process(which):
+    """measure_all(which) in a process of its own, on one core, while the other tests run."""
+    code = ("import pickle, sys, experiments; sys.stdout.buffer.write(pickle.dumps("
+            f"experiments.measure_all({which!r}, experiments.CLAIMS)))")
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}  # as the workers
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             timeout=180, env=env)
@@ -204,8 +205,8 @@ CHEAP = [(experiments.depth_collapse, experiments.depth_collapse_report),
 
 def test_parallel_and_serial_runs_give_the_same_report():
     # the same machinery as the full run, on the claims that train one network per seed
-    runs = [measure_all([0, 1, 2, 3], workers, claims=CHEAP, networks=[("identity", "xavier", 0.0)])
-            for workers in (1, 2)]
+    runs = [measure_all([0, 1, 2, 3], CHEAP, count, networks=[("identity", "xavier", 0.0)])
+            for count in (1, 2)]
     texts = [[report(report_of(run[measure.__name__])) for measure, report_of in CHEAP]
              for run in runs]
     assert texts[0] == texts[1]
@@ -246,10 +247,10 @@ def diverging_task():
 def test_a_workers_exception_reaches_the_parent_and_the_workers_end():
     from nn_from_scratch import Diverged
     function, params = diverging_task()
-    workers = experiments.Workers(2)
-    processes = list(workers.processes)
-    with pytest.raises(Diverged) as err, workers:
-        list(workers.map(function, [params, params, params]))
+    pool = workers.Workers(2)
+    processes = list(pool.processes)
+    with pytest.raises(Diverged) as err, pool:
+        list(pool.map(function, [params, params, params]))
     assert err.value.epoch > 0 and "overflow" in str(err.value)
     assert all(process.exitcode is not None for process in processes)  # killed and reaped
 
@@ -260,15 +261,15 @@ def test_a_worker_that_dies_is_reported_not_waited_for(how):
     if how == "signal" and not hasattr(signal, "SIGKILL"):
         pytest.skip("no SIGKILL here")
     function, task = ((os._exit, 3) if how == "exit" else (signal.raise_signal, signal.SIGKILL))
-    with pytest.raises(experiments.WorkerDied, match="exit status 3" if how == "exit"
-                       else "killed by signal 9"), experiments.Workers(2) as workers:
-        list(workers.map(function, [task]))
+    with pytest.raises(workers.WorkerDied, match="exit status 3" if how == "exit"
+                       else "killed by signal 9"), workers.Workers(2) as pool:
+        list(pool.map(function, [task]))
 
 
 @pytest.mark.slow
 def test_workers_give_results_in_the_order_of_the_tasks():
-    with experiments.Workers(2) as workers:
-        assert list(workers.map(abs, range(-10, 0))) == list(range(10, 0, -1))
+    with workers.Workers(2) as pool:
+        assert list(pool.map(abs, range(-10, 0))) == list(range(10, 0, -1))
 
 
 def test_one_seed_is_called_seed_0_not_seeds_0_to_0(capsys, monkeypatch):
@@ -317,10 +318,10 @@ def test_a_sweep_row_per_value_within_80_columns_as_nn_from_scratch_trains(capsy
 
 
 def test_a_sweep_counts_breakdowns():
-    runs = experiments.sweep_nets([0, 1], hidden=8, lr=1e300, activation="relu", init="xavier",
-                                  epochs=20, noise=0.35, data="xor", test=None)
+    runs = sweeps.sweep_nets([0, 1], hidden=8, lr=1e300, activation="relu", init="xavier",
+                             epochs=20, noise=0.35, data="xor", test=None)
     assert all("diverged" in run for run in runs)
-    row = experiments.sweep_row(1e300, runs)
+    row = sweeps.sweep_row(1e300, runs)
     assert row.split()[0] == "1e+300" and row.split()[-1] == "2"
 
 
@@ -371,7 +372,7 @@ def test_the_report_on_seeds_0_and_1_is_its_snapshot(capsys, monkeypatch, measur
     # every number the report prints, pinned: a change to how any claim is measured (a scale,
     # a depth, a checkpoint, an epoch count) shows here even when its verdict still holds.
     # The snapshot is `python experiments.py --seeds 2`, which printed the same for
-    # --workers 1 and 2, and the same as 210459b's before the summary (issue 22).
+    # --workers 1 and 2, and the same as 210459b's before the summary.
     monkeypatch.setattr(experiments, "measure_all", lambda seeds, *args, **kwargs: measured)
     assert experiments.main(["--seeds", "2"]) == 0
     snapshot = (ROOT / "tests" / "snapshots" / "experiments_seeds_2.txt").read_text()
@@ -400,7 +401,8 @@ def test_every_number_measured_on_seeds_0_and_1_is_its_snapshot(measured):
     # what the report rounds away is pinned here: a checkpoint moved by one epoch, a scale
     # changed in its fourth digit. To write the snapshot again after a deliberate change:
     #   python -c "import sys; sys.path[:0] = ['tests']; import experiments, test_experiments
-    #   as t; print(*t.measured_lines(experiments.measure_all([0, 1])), sep='\n')"
+    #   as t; print(*t.measured_lines(experiments.measure_all([0, 1], experiments.CLAIMS)),
+    #   sep='\n')"
     #   > tests/snapshots/experiments_measured.txt
     lines = measured_lines(measured)
     expected = MEASURED.read_text().splitlines()
@@ -408,33 +410,38 @@ def test_every_number_measured_on_seeds_0_and_1_is_its_snapshot(measured):
     assert len(lines) == len(expected) and not changed, changed[:5]
 
 
+def train_for_5_epochs(monkeypatch):
+    """Every stack trains for 5 epochs, not 2000: for tests of what is trained where."""
+    short = many.train
+    monkeypatch.setattr(many, "train", lambda params, X, y, activation, lr, epochs,
+                        on_epoch: short(params, X, y, activation, lr, 5, on_epoch))
+
+
 def test_every_network_is_trained_once_for_the_claims_and_all_of_them_are_used(monkeypatch):
     # measure_all trains NETWORKS first, then the claims measure with them: a claim asking for
     # a network not in NETWORKS would train it again, seed by seed, and a network in NETWORKS
     # that no claim asks for would be trained for nothing. (Trained for 5 epochs, not 2000:
     # what is asked for is the point here, not what it measures.)
-    short = many.train
-    monkeypatch.setattr(experiments.many, "train", lambda params, X, y, activation, lr, epochs,
-                        on_epoch: short(params, X, y, activation, lr, 5, on_epoch))
-    nets = {key: experiments.trained_nets([0], *key)[0] for key in experiments.NETWORKS}
+    train_for_5_epochs(monkeypatch)
+    nets = {key: seeds.trained_nets([0], *key)[0] for key in seeds.NETWORKS}
     asked = set()
-    real_once = Seed.once
-    monkeypatch.setattr(Seed, "once", lambda self, key, compute: (
-        asked.add(key[1:]) if key[0] == "net" else None) or real_once(self, key, compute))
+    real_kept = Seed.kept
+    monkeypatch.setattr(Seed, "kept", lambda self, key, compute: (
+        asked.add(key[1:]) if key[0] == "net" else None) or real_kept(self, key, compute))
 
     def trained_again(*args):
         raise AssertionError(f"a claim's network trained again: {args}")
-    monkeypatch.setattr(experiments, "trained_net", trained_again)
-    experiments.measure_seed(0, nets)
-    assert asked == set(experiments.NETWORKS)
+    monkeypatch.setattr(seeds, "trained_net", trained_again)
+    seeds.measure_seed(0, nets, CLAIMS)
+    assert asked == set(seeds.NETWORKS)
 
 
 def test_only_the_tables_networks_time_when_they_reach_99_percent():
     # solved_at is (g)'s, for the table's activations from the chapter's start; the others
     # skip the check. tanh from N(0, 10^2) weights does reach 99% on seed 1.
-    large = experiments.trained_nets([1], "tanh", "large", 0.0)[0]
-    assert large["accuracy"] >= experiments.SOLVED and large["solved_at"] is None
-    chapter = experiments.trained_nets([1], "tanh", "xavier", 0.0)[0]
+    large = seeds.trained_nets([1], "tanh", "large", 0.0)[0]
+    assert large["accuracy"] >= many.SOLVED and large["solved_at"] is None
+    chapter = seeds.trained_nets([1], "tanh", "xavier", 0.0)[0]
     assert 0 < chapter["solved_at"] < 2000
 
 
@@ -445,7 +452,7 @@ def test_the_logistic_regressions_gradient_is_the_norm_of_its_last_gradient():
     # (0.5 - y) x, and of (0.5 - y). (Not on XOR, whose symmetry makes both 0.)
     X = np.random.default_rng(0).standard_normal((50, 2))
     y = (X[:, :1] > 0.3).astype(float)
-    _, _, norm = experiments.train_logistic_regression(X, y, epochs=1)
+    _, _, norm = seeds.train_logistic_regression(X, y, epochs=1)
     dz = (0.5 - y) / len(X)
     assert norm == pytest.approx(np.linalg.norm(np.append(X.T @ dz, dz.sum())), rel=1e-12)
 
@@ -458,10 +465,9 @@ def test_a_cluster_is_dark_from_90_percent_of_its_points_off():
 
 
 def test_the_sweeps_defaults_are_nn_from_scratchs():
-    from nn_from_scratch import parse_args
+    from companion.run import parse_args
     defaults = vars(parse_args([]))
-    assert {knob: defaults[knob] for knob in experiments.SWEEP_DEFAULTS} \
-        == experiments.SWEEP_DEFAULTS
+    assert {knob: defaults[knob] for knob in sweeps.SWEEP_DEFAULTS} == sweeps.SWEEP_DEFAULTS
 
 
 def sweep_run(accuracy, solved_at=None, diverged=False):
@@ -472,21 +478,21 @@ def sweep_run(accuracy, solved_at=None, diverged=False):
 
 def test_a_sweep_row_counts_99_percent_as_solved_and_the_runs_that_broke_down():
     runs = [sweep_run(0.99, 500), sweep_run(0.5), sweep_run(None, diverged=True)]
-    cells = experiments.sweep_row("a_long_file_name.csv", runs).split()
+    cells = sweeps.sweep_row("a_long_file_name.csv", runs).split()
     assert cells[:4] == ["a_long_fil", "1", "of", "3"] and cells[-1] == "1"
     for value, cell in [(1.23456e-300, "1.23e-300"), (1.23456e-05, "1.23e-05"),
                         (1.2345e-05, "1.2345e-05")]:  # too long for 10 columns, 11, 10
-        assert experiments.sweep_row(value, runs).split()[0] == cell
+        assert sweeps.sweep_row(value, runs).split()[0] == cell
 
 
 def test_a_sweeps_first_epoch_at_99_percent_is_the_first_forward_pass_that_reaches_it():
-    runs = experiments.sweep_nets(list(range(6)), hidden=8, lr=0.5, activation="tanh",
-                                  init="xavier", epochs=400, noise=0.35, data="xor", test=None)
+    runs = sweeps.sweep_nets(list(range(6)), hidden=8, lr=0.5, activation="tanh",
+                             init="xavier", epochs=400, noise=0.35, data="xor", test=None)
     for seed, run in enumerate(runs):  # the same run alone, watched by train()
-        X, y = experiments.make_xor_data(seed)
-        params, seen = experiments.init_params(2, 8, "xavier", seed), []
+        X, y = make_xor_data(seed)
+        params, seen = init_params(2, 8, "xavier", seed), []
         train(params, X, y, "tanh", 0.5, 400,
-                          on_epoch=lambda epoch, p: seen.append(accuracy(p, y)))
+              callback=lambda epoch, p, row: seen.append(accuracy(p, y)))
         first = next((epoch for epoch, right in enumerate(seen) if right >= 0.99), None)
         assert run["solved_at"] == first, seed
 
@@ -501,25 +507,23 @@ def test_the_lines_are_fitted_once_a_chunk_with_the_chapters_network(monkeypatch
     # measure_all fits claims (b) and (i)'s lines in its training phase, on all of a chunk's
     # seeds at once and on the chapter's networks, and the claims use those: no seed fits its
     # own. (Networks trained for 5 epochs: what is fitted where is the point here.)
-    short = many.train
-    monkeypatch.setattr(experiments.many, "train", lambda params, X, y, activation, lr, epochs,
-                        on_epoch: short(params, X, y, activation, lr, 5, on_epoch))
-    calls, real = [], experiments.fitted_lines
-    monkeypatch.setattr(experiments, "fitted_lines",
-                        lambda seeds, nets: calls.append((list(seeds), nets)) or real(seeds, nets))
+    train_for_5_epochs(monkeypatch)
+    calls, real = [], seeds.fitted_lines
+    monkeypatch.setattr(seeds, "fitted_lines",
+                        lambda some, nets: calls.append((list(some), nets)) or real(some, nets))
     claims = [(experiments.logistic_regression, experiments.logistic_regression_report),
               (experiments.bending, experiments.bending_report)]
-    experiments.measure_all([0, 1], claims=claims)
-    assert [seeds for seeds, _ in calls] == [[0, 1]]
-    chapter = experiments.trained_nets([0, 1], *experiments.CHAPTER)
-    assert experiments.CHAPTER == ("tanh", "xavier", 0.0)
+    measure_all([0, 1], claims)
+    assert [fitted_on for fitted_on, _ in calls] == [[0, 1]]
+    chapter = seeds.trained_nets([0, 1], *seeds.CHAPTER)
+    assert seeds.CHAPTER == ("tanh", "xavier", 0.0)
     for net, fitted_on in zip(chapter, calls[0][1]):
         assert all(np.array_equal(net["params"][k], fitted_on["params"][k]) for k in net["params"])
 
 
 def test_the_lines_are_fitted_as_the_report_says_lr_0_5_for_2000_epochs(monkeypatch):
     import inspect
-    seen, real = [], experiments.train_logistic_regression
+    seen, real = [], seeds.train_logistic_regression
     signature = inspect.signature(real)
 
     def fit(*args, **kwargs):
@@ -527,8 +531,8 @@ def test_the_lines_are_fitted_as_the_report_says_lr_0_5_for_2000_epochs(monkeypa
         bound.apply_defaults()
         seen.append((bound.arguments["lr"], bound.arguments["epochs"]))
         return real(bound.arguments["X"], bound.arguments["y"], lr=0.5, epochs=1)
-    monkeypatch.setattr(experiments, "train_logistic_regression", fit)
-    experiments.fitted_lines([0], [experiments.trained_nets([0], *experiments.CHAPTER)[0]])
+    monkeypatch.setattr(seeds, "train_logistic_regression", fit)
+    seeds.fitted_lines([0], [seeds.trained_nets([0], *seeds.CHAPTER)[0]])
     assert seen == [(0.5, 2000)] * 2
 
 
@@ -536,26 +540,25 @@ def test_the_lines_fitted_at_once_are_each_the_line_fitted_alone():
     # fitted_lines fits each kind of line on every seed as one stack: each must be the line
     # fitted alone on that seed's own features, bit for bit, and on the right ones: X, and
     # the a1 of the network at its start and of its trained weights (made different here).
-    seeds = [0, 3]
-    nets = [{"start": experiments.init_params(2, 8, "xavier", seed),
-             "params": experiments.init_params(2, 8, "large", seed)} for seed in seeds]
-    for seed, net, lines in zip(seeds, nets, experiments.fitted_lines(seeds, nets)):
-        X, y = experiments.make_xor_data(seed)
-        features = {"X": X, "starting a1": experiments.forward(net["start"], X)[1],
-                    "trained a1": experiments.forward(net["params"], X)[1]}
-        assert set(lines) == set(features) == set(experiments.LINES)
+    some = [0, 3]
+    nets = [{"start": init_params(2, 8, "xavier", seed),
+             "params": init_params(2, 8, "large", seed)} for seed in some]
+    for seed, net, lines in zip(some, nets, seeds.fitted_lines(some, nets)):
+        X, y = make_xor_data(seed)
+        features = {"X": X, "starting a1": forward(net["start"], X)[1],
+                    "trained a1": forward(net["params"], X)[1]}
+        assert set(lines) == set(features) == set(seeds.LINES)
         for name, F in features.items():
-            w, b, gradient = experiments.train_logistic_regression(F, y)
-            alone = {"accuracy": experiments.accuracy(experiments.sigmoid(F @ w + b), y),
-                     "gradient": gradient}
+            w, b, gradient = seeds.train_logistic_regression(F, y)
+            alone = {"accuracy": accuracy(sigmoid(F @ w + b), y), "gradient": gradient}
             assert lines[name] == alone, name
 
 
 def test_the_progress_counts_every_task_once(monkeypatch):
     done = []
-    measure_all([0, 1], 1, done.append, claims=CHEAP, networks=[("identity", "xavier", 0.0)])
+    measure_all([0, 1], CHEAP, 1, done.append, networks=[("identity", "xavier", 0.0)])
     assert done == sorted(done) and done[-1] == 2 * (1 + 1) and len(set(done)) == len(done)
-    assert experiments.work_units([0, 1, 2]) == 3 * (len(experiments.NETWORKS) + 1)
+    assert seeds.work_units([0, 1, 2]) == 3 * (len(seeds.NETWORKS) + 1)
 
 
 def test_one_worker_starts_no_process_and_two_start_them(monkeypatch):
@@ -573,9 +576,9 @@ def test_one_worker_starts_no_process_and_two_start_them(monkeypatch):
 
         def map(self, function, tasks):
             return map(function, tasks)
-    monkeypatch.setattr(experiments, "Workers", Recorded)
+    monkeypatch.setattr(seeds, "Workers", Recorded)
     one = [("identity", "xavier", 0.0)]
-    measure_all([0], claims=CHEAP, networks=one)  # the default: one process
+    measure_all([0], CHEAP, networks=one)  # the default: one process
     assert started == []
-    measure_all([0, 1], 2, claims=CHEAP, networks=one)
+    measure_all([0, 1], CHEAP, 2, networks=one)
     assert started == [2]

@@ -1,4 +1,4 @@
-"""experiments.py never hangs on its way out, on a machine whose cores are all busy (issue 17).
+"""experiments.py never hangs on its way out, on a machine whose cores are all busy.
 
 15 runs in a row of `experiments.py --seeds 20` while 10 busy processes keep the cores at 100%:
 SIGINT, SIGTERM and SIGHUP in turn, each sent at once after the first 3 lines and also a little

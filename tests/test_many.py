@@ -26,7 +26,7 @@ def alone_and_stacked(seeds, activation, hidden, init="xavier", epochs=60, lr=0.
     return alone, many.unstack(params), many.train(params, X, y, activation, rates, epochs)
 
 
-@pytest.mark.parametrize("activation", nn.ACTIVATION_NAMES)
+@pytest.mark.parametrize("activation", tuple(nn.ACTIVATIONS))
 @pytest.mark.parametrize("hidden", [1, 8, 20])
 def test_the_stack_gives_exactly_the_weights_and_log_of_each_network_alone(activation, hidden):
     alone, stacked, logs = alone_and_stacked(range(3), activation, hidden)
@@ -53,24 +53,18 @@ def test_other_inits_data_and_a_learning_rate_per_network_are_exact_too():
 
 def test_the_epochs_to_99_percent_are_those_of_each_network_alone():
     seeds = range(6)
-    first = [None] * len(seeds)
-
-    def watch(epoch, p, which):
-        for k, right in zip(range(len(seeds))[which], many.accuracies(p, y[which])):
-            if first[k] is None and right >= 0.99:
-                first[k] = epoch
-
     sets = [make_data("xor", seed) for seed in seeds]
     X, y = np.stack([X for X, _ in sets]), np.stack([y for _, y in sets])
     params = many.stack([nn.init_params(seed=seed) for seed in seeds])
-    many.train(params, X, y, "relu", 0.5, 400, on_epoch=watch)
+    first = many.FirstEpochs(y, 0.99)
+    many.train(params, X, y, "relu", 0.5, 400, on_epoch=first)
     for k, seed in enumerate(seeds):
         seen = []
         nn.train(nn.init_params(seed=seed), X[k], y[k], "relu", 0.5, 400,
-                 on_epoch=lambda epoch, p: seen.append(epoch) if nn.accuracy(p, y[k]) >= 0.99
-                 else None)
-        assert first[k] == (seen[0] if seen else None)
-    assert any(first) and None in first  # seed 0's relu never gets there: both cases seen
+                 callback=lambda epoch, p, row: seen.append(epoch)
+                 if nn.accuracy(p, y[k]) >= 0.99 else None)
+        assert first.epochs[k] == (seen[0] if seen else None)
+    assert any(first.epochs) and None in first.epochs  # seed 0's relu never: both cases seen
 
 
 def test_a_network_that_breaks_down_gets_its_own_diverged_and_the_others_their_logs():
@@ -109,3 +103,23 @@ def test_after_a_breakdown_on_epoch_sees_each_network_alone():
                on_epoch=lambda epoch, p, which: seen.append((list(range(3)[which]), p.shape)))
     assert ([0], (1, 400, 1)) in seen and ([1], (1, 400, 1)) in seen and ([2], (1, 400, 1)) in seen
     assert all(len(networks) == 3 or shape[0] == 1 for networks, shape in seen)
+
+
+def test_the_first_epochs_after_a_breakdown_are_each_networks_alone():
+    # the breakdown trains the stack again network by network: FirstEpochs sees each alone
+    sets = [make_data("xor", seed) for seed in range(3)]
+    X, y = np.stack([X for X, _ in sets]), np.stack([y for _, y in sets])
+    rates = [0.5, 1e300, 0.5]
+    params = many.stack([nn.init_params(seed=seed) for seed in range(3)])
+    first = many.FirstEpochs(y, 0.99)
+    many.train(params, X, y, "relu", np.reshape(rates, (-1, 1, 1)), 200, on_epoch=first)
+    for k, rate in enumerate(rates):
+        seen = []
+        try:
+            nn.train(nn.init_params(seed=k), X[k], y[k], "relu", rate, 200,
+                     callback=lambda epoch, p, row: seen.append(epoch)
+                     if nn.accuracy(p, y[k]) >= 0.99 else None)
+        except nn.Diverged:
+            pass
+        assert first.epochs[k] == (seen[0] if seen else None), k
+    assert first.epochs[1] is None and first.epochs[2] is not None
