@@ -78,7 +78,7 @@ def check_mistaken(backward, params, X, y, activation):
                     uncompared.add(name)
         return grads
 
-    with mock.patch.object(gradcheck, "backward", shaped):  # the name check_gradients calls
+    with mock.patch.object(gradcheck.nn, "backward", shaped):  # what check_gradients calls
         checks = gradcheck.check_gradients(params, X, y, activation)
     errors = {name: e for name, e in checks.items() if name not in uncompared}
     text, wrong = gradcheck.table(errors, activation, "of the planted backward()",
@@ -124,6 +124,8 @@ def refusal(args):
     for flag, why in NOT_WITH_BUG.items():
         if getattr(args, flag):
             return why
+    if args.layers:
+        return "--bug runs the chapter's network alone: not with --layers"
     data_flags = [f"--{flag.replace('_', '-')}" for flag in DATA_FLAGS if getattr(args, flag)]
     if args.data != "xor" or data_flags:
         return f"--bug runs on the chapter's data alone: not with {(data_flags or ['--data'])[0]}"

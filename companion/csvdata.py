@@ -6,7 +6,8 @@
     write(path, ...)     the points, exactly (repr), with a held_out column
 
 The rules (docs/data.md): one row per point, the feature columns (at least one), then a label
-column of 0 or 1, commas between cells. The first row is a header when none of its cells is a
+column of 0 or 1 (or 0, 1, ..., K-1 for K classes, every class with a point, K at most
+layers.MOST_CLASSES), commas between cells. The first row is a header when none of its cells is a
 number. A header whose last name is held_out adds a last column of 0 or 1 that marks the rows
 held out (what --dump-data writes). Blank lines are skipped; rows are counted as lines of the
 file, each ended by LF, CR LF or CR as the csv module ends them (CR alone: Excel's "CSV
@@ -22,6 +23,7 @@ import re
 import numpy as np
 
 from companion import cli
+from companion.layers import MOST_CLASSES
 from companion.cli import Refused, atomic_write, check_regular_file, display_width, shortened
 
 HELD_OUT = "held_out"  # the header name of --dump-data's last column
@@ -53,8 +55,9 @@ def opened(path, mode="r"):
 def measure(path):
     """(lines, cells, longest line in bytes, most cells in a line) of the file, counted a chunk
     at a time: at most lines rows, and at most cells values, so the memory a read needs is
-    known before it; and at most that many columns (features and label), however many blank
-    lines there are. Lines end at LF, CR LF or CR, where the csv module ends them, so the two
+    known before it; and at most that many columns (features and label) in a row, however many
+    blank lines there are (a row that a quoted line end spans may have more: read() refuses it,
+    for a cell holding a line end is no number). Lines end at LF, CR LF or CR, where the csv module ends them, so the two
     agree."""
     lines = commas = longest = current = widest = current_commas = 0
     after_cr = False  # the last chunk ended in \r: a \n first in this one ends no new line
@@ -132,17 +135,32 @@ def read(path):
                           "0 or 1")
         held, table = column == 1, table[:, :-1]
     X, labels = table[:, :-1], table[:, -1]
-    bad = np.flatnonzero((labels != 0) & (labels != 1))
+    bad = np.flatnonzero((labels != np.round(labels)) | (labels < 0) | (labels >= MOST_CLASSES))
     if bad.size:
-        raise Refused(f"{name}: row {numbers[bad[0]]}: label {cell(labels[bad[0]])} is not 0 or 1")
-    labels = (labels == 1).astype(float)  # -0 and 0.0 are class 0
-    training = labels if held is None else labels[~held]
+        raise Refused(f"{name}: row {numbers[bad[0]]}: label {cell(labels[bad[0]])} is not a "
+                      f"class (0 to {MOST_CLASSES - 1})")
+    labels = labels + 0.0  # -0 is class 0
     if held is not None and held.all():
         raise Refused(f"{name}: every row is held out: nothing to train on")
-    if len(np.unique(training)) < 2:
-        raise Refused(f"{name}: all {'training ' * (held is not None)}points are class "
-                      f"{cell(training[0])}, none {cell(1 - training[0])}")
+    check_classes(name, labels)
+    if held is not None:
+        check_classes(name, labels[~held], some_held=True, classes=int(labels.max()) + 1)
     return np.ascontiguousarray(X), labels.reshape(-1, 1), held
+
+
+def check_classes(name, labels, some_held=False, classes=None):
+    """Refused unless the labels are 0 to K-1 with a point in each class, K >= 2 (K: classes,
+    or the largest label + 1): the network has a unit for every class up to the largest label,
+    and a class with no point can't be learnt (and would read as a mistyped label)."""
+    present = np.unique(labels).astype(int)
+    which = "training " * some_held
+    if len(present) < 2:
+        other = "1" if present[0] == 0 else "0"
+        raise Refused(f"{name}: all {which}points are class {present[0]}, none {other}")
+    top = (classes or present[-1] + 1) - 1
+    missing = sorted(set(range(top + 1)) - set(present))
+    if missing:
+        raise Refused(f"{name}: no {which}point of class {missing[0]} (labels 0 to {top})")
 
 
 def cell(value):

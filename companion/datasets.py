@@ -4,8 +4,10 @@
     circles  one class inside a ring of the other
     moons    two interleaved half-circles
     spiral   two interleaved arms
+    spiral3  three interleaved arms, three classes (labels 0, 1, 2): for --layers' softmax
 
-Each set is `points` points in 2 features with labels 0 and 1, half of each class, spread by
+Each set is `points` points in 2 features with labels 0 and 1, half of each class (spiral3:
+labels 0, 1 and 2, a third of each), spread by
 `noise` (the standard deviation of the Gaussian added to each coordinate, as the chapter's
 clusters are), drawn from np.random.default_rng(seed). Each is one short function of (rng,
 noise, points) whose formula is written in its docstring.
@@ -15,19 +17,20 @@ import numpy as np
 
 from nn_from_scratch import make_xor_data
 
-DATA_NAMES = ("xor", "circles", "moons", "spiral")  # --data's sets
+DATA_NAMES = ("xor", "circles", "moons", "spiral", "spiral3")  # --data's sets
 
 
-def halves(points):
-    """How many points of class 0 and of class 1: half each, class 0 the larger if odd."""
-    return points - points // 2, points // 2
+def halves(points, classes=2):
+    """How many points of each class: points // classes each, one more in the first
+    points % classes (for two classes: half each, class 0 the larger if odd)."""
+    return [points // classes + (k < points % classes) for k in range(classes)]
 
 
 def labelled(parts):
-    """X (points, 2) and y (points, 1) from the point arrays of class 0 and of class 1."""
+    """X (points, 2) and y (points, 1) from the point arrays of class 0, class 1, ..."""
     X = np.vstack(parts)
-    y = np.repeat([0.0, 1.0], [len(part) for part in parts]).reshape(-1, 1)
-    return X, y
+    y = np.repeat(np.arange(len(parts), dtype=float), [len(part) for part in parts])
+    return X, y.reshape(-1, 1)
 
 
 def circles(rng, noise, points):
@@ -54,14 +57,15 @@ def moons(rng, noise, points):
                      lower + noise * rng.standard_normal((n1, 2))])
 
 
-def spiral(rng, noise, points):
+def spiral(rng, noise, points, arms=2):
     """Two arms of one and a quarter turns, the second the first turned by half a turn: at
     s uniform in [0, 1], the angle t = 2.5 pi s, and the point 3 s (cos(t + k pi),
-    sin(t + k pi)) for class k, plus noise * N(0, I)."""
+    sin(t + k pi)) for class k, plus noise * N(0, I). With three arms, each is the one before
+    turned by a third of a turn: t + 2 pi k / 3."""
     parts = []
-    for k, n in enumerate(halves(points)):
+    for k, n in enumerate(halves(points, arms)):
         s = rng.uniform(0, 1, n)
-        t = 2.5 * np.pi * s + k * np.pi
+        t = 2.5 * np.pi * s + k * (2 * np.pi / arms)  # 2 pi / 2 is pi exactly
         parts.append(3 * s[:, None] * np.column_stack([np.cos(t), np.sin(t)])
                      + noise * rng.standard_normal((n, 2)))
     return labelled(parts)
@@ -78,7 +82,12 @@ def xor(rng, noise, points):
     return X, np.repeat(LABELS, sizes).reshape(-1, 1).astype(float)
 
 
-GENERATED = {"xor": xor, "circles": circles, "moons": moons, "spiral": spiral}
+def spiral3(rng, noise, points):
+    return spiral(rng, noise, points, arms=3)
+
+
+GENERATED = {"xor": xor, "circles": circles, "moons": moons, "spiral": spiral,
+             "spiral3": spiral3}
 
 TEST_STREAM = 1  # held-out points: default_rng((seed, TEST_STREAM)), a stream of their own
 

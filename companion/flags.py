@@ -22,6 +22,7 @@ import signal
 
 import nn_from_scratch as nn
 from companion.datasets import DATA_NAMES
+from companion.inputs import widths
 from companion.cli import (DECIMAL, Progress, Refused, Stop, check_can_write, choice, fail,
                            memory_budget, number, plain, printable, shortened, wrap)
 
@@ -31,6 +32,7 @@ SECONDS = 4.0  # --watch-seconds' default: the animation's length
 
 MOST_EPOCHS = 10**9  # the log's epoch numbers stay within 80 columns
 MOST_NOISE = 100.0   # clusters 100 times wider than their distance apart: nothing left to learn
+MOST_LAYERS = 8      # --layers' hidden layers: deeper, plain gradient descent on tanh stalls
 
 
 def add_knobs(parser):
@@ -39,7 +41,11 @@ def add_knobs(parser):
     names = tuple(nn.ACTIVATIONS)
     knob = parser.add_argument
     knob("--hidden", type=number(int, 1), default=default["hidden"], metavar="N",
-         help="hidden units (default: 8)")
+         action=Given, help="hidden units (default: 8)")
+    knob("--layers", type=widths_list, metavar="N,N,...",
+         help=f"hidden layers and their units, such as 8,8,4 (at most {MOST_LAYERS} layers), "
+              "instead of --hidden's one: the chapter's lines in a loop over the layers "
+              "(companion/layers.py); --layers 8 is the chapter's network")
     knob("--activation", type=choice(names), default=default["activation"], metavar="NAME",
          help="the hidden layer's activation: " + ", ".join(names) + "; gelu is its "
               "tanh form, identity no non-linearity at all (default: tanh)")
@@ -59,6 +65,23 @@ def add_knobs(parser):
     knob("--noise", type=number(float, 0, high=MOST_NOISE), default=default["noise"],
          metavar="X", help=f"spread (std) of each cluster, at most {plain(MOST_NOISE)} "
                            "(default: 0.35)")
+
+
+def widths_list(text):
+    """An argparse type for --layers: 8,8,4 -> (8, 8, 4), each a whole number >= 1."""
+    parts = text.split(",")
+    if not text.strip():
+        raise argparse.ArgumentTypeError("'' is not a list of widths such as 8,8,4")
+    if "" in (part.strip() for part in parts):
+        raise argparse.ArgumentTypeError(f"{shortened(text)} has a width missing (write "
+                                         "8,8,4)")
+    if len(parts) > MOST_LAYERS:
+        raise argparse.ArgumentTypeError(f"{len(parts)} hidden layers; at most {MOST_LAYERS}")
+    unit = number(int, 1)
+    try:
+        return tuple(unit(part) for part in parts)
+    except argparse.ArgumentTypeError as err:
+        raise argparse.ArgumentTypeError(f"{err} (a layer's units)") from None
 
 
 def add_arguments(parser):
@@ -97,7 +120,7 @@ def add_arguments(parser):
     parser.add_argument_group("the playground").add_argument(
         "--play", action="store_true",
         help="instead of the run: train in a full-screen terminal playground, from the knobs "
-             "above, with keys to pause, step, change the lr live, reset and look (see "
+             "above, with keys to pause, step, change the lr live, add or remove layers, reset and look (see "
              "docs/play.md)")
     add_data_arguments(parser)
 
@@ -110,7 +133,8 @@ def add_data_arguments(parser):
     data.add_argument("--data", metavar="NAME|FILE", type=data_source, default="xor",
                       help=f"the points: {', '.join(DATA_NAMES)} (400 points each, spread "
                            "by --noise), or a .csv file of your own: feature columns, then a "
-                           "label of 0 or 1 (default: xor, the chapter's)")
+                           "label of 0 or 1 (or 0 to K-1: K classes, a softmax) (default: "
+                           "xor, the chapter's)")
     data.add_argument("--points", type=number(int, 4, high=10**9), metavar="N",
                       help="how many points a named set has (default: 400)")
     data.add_argument("--test", type=number(int, 1, high=10**9), metavar="N",
@@ -118,7 +142,8 @@ def add_data_arguments(parser):
                            "accuracy (test-acc): N fresh points of a named set, or N rows of "
                            "a file, chosen by the seed")
     data.add_argument("--predict", metavar="X1,X2", type=point, action="append",
-                      help="after training, P(class 1) at this point (repeatable; "
+                      help="after training, P(class 1) at this point, or each "
+                           "class's probability with K classes (repeatable; "
                            "write --predict=-1,2 for a point that starts with -)")
     data.add_argument("--save", metavar="FILE", type=weights_path("--save"),
                       help="after training, write W1, b1, W2, b2, the knobs and the data to a "
@@ -169,6 +194,11 @@ def point(text):
 def check_arguments(parser, args):
     """The flags that only go together, checked once all are parsed: a bad mix is a bad
     argument (one line, exit status 2)."""
+    hidden_given = vars(args).pop("hidden_given", False)  # noted by Given, then forgotten
+    if args.layers and hidden_given:
+        parser.error("--hidden and --layers: give one (--layers 8 is --hidden 8)")
+    if args.layers and args.by_hand:
+        parser.error("--by-hand steps the chapter's network: not with --layers")
     if args.epochs == 0 and not args.load:
         parser.error("--epochs: 0 is not allowed without --load FILE")
     if args.epochs == 0 and (args.watch or args.curve or args.plot):
@@ -186,6 +216,13 @@ def check_arguments(parser, args):
             parser.error(f"--play trains on {', '.join(DATA_NAMES)}; a file's points run "
                          "without --play")
     return args
+
+
+class Given(argparse.Action):
+    """--hidden N: stores N, and notes that it was given (--layers says the same otherwise)."""
+
+    def __call__(self, parser, namespace, value, option=None):
+        namespace.hidden, namespace.hidden_given = value, True
 
 
 class ImpliesWatch(argparse.Action):
@@ -233,22 +270,28 @@ CURVE_EPOCH, PLOT_EPOCH = 17, 175  # bytes an epoch: the curve's two floats; and
 # (measured: 16 and 157)
 
 
-def run_memory(args, points=400, features=2):
+def run_memory(args, points=400, features=2, classes=2):
     """The bytes a run will need at its peak, estimated before anything is allocated: Python
     and NumPy (and matplotlib), then the larger of training and the largest picture (training's
     arrays are gone when the pictures are drawn), the first layer's weights (W1, dW1 and
     lr*dW1, features x hidden each: 4 rows of 50,000 features made them the largest), and the
-    curve's and figure's cost an epoch."""
+    curve's and figure's cost an epoch. With --layers, every hidden layer's arrays count as
+    the one layer's do, and every layer's weights as W1's; so do K > 2 classes' outputs."""
     small, large, grid = ARRAYS[args.activation]
-    train = large if 8 * points * args.hidden >= MAPPED else small
+    hidden = widths(args)
+    outputs = classes if classes > 2 else 0  # a softmax's K columns (one sigmoid: negligible)
+    units = sum(hidden) + outputs  # every layer's (points, units) arrays: z, a, dz, da
+    weights = (features * hidden[0] + sum(a * b for a, b in zip(hidden, hidden[1:]))
+               + hidden[-1] * outputs)
+    train = large if 8 * points * max(hidden) >= MAPPED else small
     drawing = args.boundary or args.features or args.watch or args.hidden_space
     cells = TEXT_CELLS if drawing else 0
     if args.plot:
         from companion.plot import PICTURE_CELLS
         cells = PICTURE_CELLS
     per_epoch = PLOT_EPOCH + CURVE_EPOCH if args.plot else CURVE_EPOCH if args.curve else 0
-    return ((PLOT_BASE if args.plot else BASE) + 8 * args.hidden * max(points * train, cells * grid)
-            + FIRST_LAYER * 8 * features * args.hidden + per_epoch * args.epochs)
+    return ((PLOT_BASE if args.plot else BASE) + 8 * units * max(points * train, cells * grid)
+            + FIRST_LAYER * 8 * weights + per_epoch * args.epochs)
 
 
 def size(nbytes, up):
@@ -261,13 +304,16 @@ def size(nbytes, up):
 
 def refuse_early(args):
     """Raise Refused, before anything is allocated or trained, for a run that would not fit in
-    memory or whose --plot could not be saved."""
+    memory or whose --plot could not be saved. (A file's classes are known once it is read:
+    refuse_classes checks them then, before training.)"""
     points, features, reading, file = 400, 2, 0, False
     if args.data != "xor" or args.points or args.test:
         from companion.inputs import is_file, rows  # counts a file's rows, not reading it whole
         points, features, reading = rows(args)
         file = is_file(args)
     need, budget = run_memory(args, points, features) + reading, memory_budget()
+    if args.data == "spiral3":
+        need += run_memory(args, points, features, classes=3) - run_memory(args, points, features)
     if need > budget and file:
         raise Refused(f"--data {shortened(args.data)}: about {size(need, up=True)}, over the "
                       f"{size(budget, up=False)} budget")
@@ -280,6 +326,17 @@ def refuse_early(args):
     for flag, path in (("--save", args.save), ("--dump-data", args.dump_data)):
         if path:
             check_can_write(path, flag)
+
+
+def refuse_classes(args, data):
+    """Raise Refused, before training, when a file's K > 2 classes take the run past the
+    memory budget (refuse_early counted two)."""
+    X, test = data.X, data.test
+    points = len(X) + (0 if test is None else len(test[0]))
+    need, budget = run_memory(args, points, X.shape[1], data.classes), memory_budget()
+    if data.classes > 2 and need > budget:
+        raise Refused(f"--data {shortened(args.data)}: {data.classes} classes: about "
+                      f"{size(need, up=True)}, budget {size(budget, up=False)}")
 
 
 CLIMBED = 1.5  # a loss that ends 1.5 times where it started (or higher) has climbed

@@ -2,7 +2,7 @@
 
     python nn_from_scratch.py --gradcheck     checks at the starting weights and after training
 
-For each of W1, b1, W2, b2, each weight w is nudged by +h and by -h, the loss is computed again,
+For each of W1, b1, W2, b2 (and W3, b3, ... with --layers), each weight w is nudged by +h and by -h, the loss is computed again,
 and (L(w + h) - L(w - h)) / 2h is compared with what backward() says. The relative error
 |a - n| / max(|a|, |n|), over a whole array (|.| its Euclidean norm), is judged with the bands of
 the CS231n notes: below 1e-7 right; 1e-7 to 1e-4 suspicious, unless the activation has a kink
@@ -10,12 +10,18 @@ the CS231n notes: below 1e-7 right; 1e-7 to 1e-4 suspicious, unless the activati
 
 The loss differentiated is the one backward() differentiates exactly: binary cross-entropy
 without the eps that bce_loss adds to keep log() finite. It is computed from z2, so that it
-stays exact where p rounds to 0 or 1. Everything is float64. The tests use these same functions.
+stays exact where p rounds to 0 or 1. With K classes, the softmax's cross-entropy, from z
+too. Everything is float64. The tests use these same functions.
+
+The chapter's network is checked through nn_from_scratch's own forward() and backward(), so
+that a reader's edit to them shows here; a network of --layers or K classes through
+companion/layers.py's, which trains it.
 """
 
 import numpy as np
 
-from nn_from_scratch import backward, forward
+import nn_from_scratch as nn
+from companion import layers
 
 H = 1e-5                 # the nudge: small for the maths, large for float64's rounding
 RIGHT, WRONG = 1e-7, 1e-4
@@ -29,14 +35,28 @@ MAX_ENTRIES = 100        # a larger array is checked at this many entries, drawn
 KINKED = ("relu", "leaky_relu")
 
 
-def exact_loss(params, X, y, activation="tanh"):
-    """Binary cross-entropy without eps, from z2: the loss whose gradient backward() returns.
+def is_chapters(params):
+    """Whether params are the chapter's network: W1, b1, W2, b2, one output unit."""
+    return layers.depth(params) == 2 and params["b2"].shape[1] == 1
+
+
+def exact_loss(params, X, y, activation="tanh", stacked=False):
+    """Cross-entropy without eps, from the output's z: the loss whose gradient backward()
+    returns.
 
     For a label y of 0 or 1, -y log p - (1 - y) log(1 - p) = log(1 + e^(+-z2)), + for class 0
-    and - for class 1; logaddexp computes that without rounding p to 0 or 1 first.
+    and - for class 1; logaddexp computes that without rounding p to 0 or 1 first. With K
+    units, -log p[y] = log(sum_k e^z[k]) - z[y], the largest z taken out of the sum first.
     """
-    z2 = forward(params, X, activation)[2]
-    return np.mean(np.logaddexp(0, (1 - 2 * y) * z2))
+    if not stacked:
+        z = nn.forward(params, X, activation)[2]
+    else:
+        z = layers.forward(params, X, activation)[0][-1]
+    if z.shape[1] == 1:
+        return np.mean(np.logaddexp(0, (1 - 2 * y) * z))
+    top = z.max(axis=1, keepdims=True)
+    log_sum = top[:, 0] + np.log(np.exp(z - top).sum(axis=1))
+    return np.mean(log_sum - z[np.arange(len(z)), y[:, 0].astype(int)])
 
 
 def numeric_gradient(loss, W, h=H, entries=None):
@@ -65,15 +85,24 @@ def relative_error(analytic, numeric):
     return np.linalg.norm(analytic - numeric) / scale if scale else 0.0
 
 
-def check_gradients(params, X, y, activation="tanh", h=H, max_entries=MAX_ENTRIES, seed=0):
+def check_gradients(params, X, y, activation="tanh", h=H, max_entries=MAX_ENTRIES, seed=0,
+                    stacked=None):
     """For each parameter array: {"error": relative error, "checked": entries compared,
-    "largest": largest |dL/dw|, "difference": |a - n|, "noise": what rounding alone can cause}."""
-    z1, a1, _, p = forward(params, X, activation)
-    analytic = backward(params, X, y, z1, a1, p, activation)
+    "largest": largest |dL/dw|, "difference": |a - n|, "noise": what rounding alone can cause}.
+    stacked: whether to check companion/layers.py's backward(), not the chapter's; by default,
+    for any network but the chapter's."""
+    if stacked is None:
+        stacked = not is_chapters(params)
+    if stacked:
+        analytic = layers.backward(params, X, y, *layers.forward(params, X, activation),
+                                   activation)
+    else:
+        z1, a1, _, p = nn.forward(params, X, activation)
+        analytic = nn.backward(params, X, y, z1, a1, p, activation)
     rng = np.random.default_rng(seed)
 
     def loss():
-        return exact_loss(params, X, y, activation)
+        return exact_loss(params, X, y, activation, stacked)
 
     # Each loss carries a rounding error of a few eps * loss; divided by 2h in the difference
     # quotient, that is the noise floor under which a gradient entry can't be checked.
@@ -93,11 +122,12 @@ def check_gradients(params, X, y, activation="tanh", h=H, max_entries=MAX_ENTRIE
 
 def kinks_crossed(params, X, activation, h=H):
     """How many (point, unit) pairs sit so close to the activation's kink that a nudge of h to a
-    weight or bias of the first layer can move z1 across it; 0 for a smooth activation."""
+    weight or bias of their layer can move z across it; 0 for a smooth activation."""
     if activation not in KINKED:
         return 0
-    z1 = forward(params, X, activation)[0]
-    return int(np.sum(np.abs(z1) <= h * max(1.0, np.abs(X).max())))
+    z, a, _ = layers.forward(params, X, activation)  # the chapter's z1, for its network
+    return int(sum(np.sum(np.abs(z[l]) <= h * max(1.0, np.abs(a[l - 1]).max()))
+                   for l in range(1, len(z) - 1)))
 
 
 def gradient_verdict(check, kinks=0):

@@ -13,13 +13,18 @@ import os
 
 import numpy as np
 
-from companion import datasets
-from companion.cli import Refused, printable, shortened
-from nn_from_scratch import CENTRES, LABELS, accuracy, predict
+from companion import datasets, layers
+from companion.cli import Refused, printable, shortened, wrap
+from nn_from_scratch import CENTRES, LABELS
 
 DEFAULT_POINTS = 400  # the chapter's
 NAME_COLUMNS = 25  # a file's name in the log's first line: with 10^9 points, still 80 columns
 PLANE_FLAGS = ("boundary", "features", "watch", "plot", "by_hand")  # they draw x1 and x2
+
+
+def widths(args):
+    """The hidden layers' widths: --layers', or --hidden's one layer."""
+    return args.layers or (args.hidden,)
 
 
 def is_file(args):
@@ -39,13 +44,15 @@ def rows(args):
 
 
 class Inputs:
-    """X, y: the training points. name: the data's name in the log's first line. test:
+    """X, y: the training points; classes: how many (the labels are 0 to classes - 1). name:
+    the data's name in the log's first line. test:
     (X_test, y_test), or None without held-out points. check: (what, points, labels) of the
     sanity check. by_hand: the four points --by-hand steps on, with their classes and what they
     are. saved: --load's weights, or None. data: the points as --save writes them."""
 
     def __init__(self, X, y, name, test=None, centres=False):
         self.X, self.y, self.name, self.test = X, y, name, test
+        self.classes = int(y.max()) + 1
         self.saved = None
         self.data = {"X": X, "y": y}
         if test is not None:
@@ -54,7 +61,7 @@ class Inputs:
             self.by_hand = CENTRES, LABELS, "the four cluster centres"
             self.check = "the four cluster centers", CENTRES, [str(c) for c in CENTRES]
         else:
-            self.by_hand = four_points(X, y)
+            self.by_hand = four_points(X, y) if self.classes == 2 else first_of_each(X, y)
             points = self.by_hand[0]
             self.check = (self.by_hand[2], points, [point_name(x, c) for x, c in
                                                      zip(points, self.by_hand[1])])
@@ -69,6 +76,12 @@ def four_points(X, y):
         first[1 - short] = np.flatnonzero(y[:, 0] == 1 - short)[:4 - len(first[short])]
     picked = np.concatenate(first)
     return X[picked], y[picked, 0].astype(int), "four training points, the first two of each class"
+
+
+def first_of_each(X, y):
+    """The first training point of each class, their classes, and a sentence saying which."""
+    picked = [np.flatnonzero(y[:, 0] == c)[0] for c in range(int(y.max()) + 1)]
+    return X[picked], y[picked, 0].astype(int), "the first training point of each class"
 
 
 def point_name(x, label):
@@ -107,10 +120,13 @@ def load(args):
             raise Refused(f"--predict {','.join(f'{v:g}' for v in point)}: {len(point)} "
                           f"value{'s' * (len(point) != 1)}, but the data has {features} "
                           f"feature{'s' * (features != 1)}")
+    if inputs.classes > 2 and args.by_hand:
+        raise Refused(f"--by-hand steps the chapter's 2 classes; the data has {inputs.classes}")
     if args.load:
         from companion.saved import load as load_weights
         # the run's knobs as --save writes them: a file saved by another run says so
-        inputs.saved = load_weights(args.load, features, args.hidden,
+        inputs.saved = load_weights(args.load,
+                                    layers.sizes(features, widths(args), inputs.classes),
                                     knobs(args, len(inputs.X)))
     return inputs
 
@@ -130,36 +146,70 @@ def from_file(args):
         held = np.zeros(len(X), bool)
         held[np.random.default_rng((args.seed, datasets.TEST_STREAM)).choice(
             len(X), args.test, replace=False)] = True
-        if len(np.unique(y[~held])) < 2:
+        left = np.unique(y[~held])
+        if len(left) < 2:
             raise Refused(f"--test {args.test}: the rows left to train on are all one class")
+        if len(left) <= y.max():
+            gone = min(set(range(int(y.max()) + 1)) - set(left.astype(int)))
+            raise Refused(f"--test {args.test}: the rows left to train on have no class {gone}")
     if held is None or not held.any():  # a held_out column of 0s holds nothing out
         return Inputs(X, y, name)
     return Inputs(X[~held], y[~held], name, (X[held], y[held]))
 
 
 def accuracy_on(params, X, y, activation):
-    """The accuracy of the network on points X, y (the held-out points)."""
-    return float(accuracy(predict(params, X, activation), y))
+    """The accuracy of the network on points X, y (the held-out points), of any depth (the
+    chapter's network computes the same through layers' functions, bit for bit)."""
+    return float(layers.accuracy(layers.predict(params, X, activation), y))
 
 
 def predictions(params, points, activation):
-    """--predict's lines: P(class 1) at each of the reader's points."""
+    """--predict's lines: P(class 1) at each of the reader's points; with K classes, the
+    probability of each."""
     # A point far out (1e308) overflows its weighted sums, which says nothing about training:
     # an infinite sum still saturates to its limit; where it is no number at all (inf - inf,
-    # or -inf * 0 inside GELU or SiLU), the line says so.
+    # or -inf * 0 inside GELU or SiLU, or inf - inf in the softmax), the line says so.
     with np.errstate(over="ignore", invalid="ignore"):
-        p = predict(params, np.array(points, dtype=float), activation)[:, 0]
+        p = layers.predict(params, np.array(points, dtype=float), activation)
+    names = [printable(','.join(f'{v:g}' for v in x), 30) for x in points]
+    if p.shape[1] > 1:
+        return "\n".join(["each class's probability at your points (--predict):",
+                          *class_lines(p, names)])
     lines = ["P(class 1) at your points (--predict):"]
-    lines += [f"  point {printable(','.join(f'{v:g}' for v in x), 30)} -> " + (
+    lines += [f"  point {name} -> " + (
               f"P(class 1) = {q:.3f}" if np.isfinite(q) else
               "no number (too far out for float64)")
-              for x, q in zip(points, p)]
+              for name, q in zip(names, p[:, 0])]
     return "\n".join(lines)
 
 
+def class_lines(p, names, width=0):
+    """A line per point of K classes' probabilities: its most probable class, then each
+    class's P in order, wrapped within 80 columns."""
+    lines = []
+    for name, row in zip(names, p):
+        if not np.isfinite(row).all():
+            lines.append(f"  point {name:{width}} -> no number (too far out for float64)")
+            continue
+        chances = " ".join(f"{q:.3f}" for q in row)
+        lines.append(wrap(f"  point {name:{width}} -> class {row.argmax()}; "
+                          f"P(class 0 to {len(row) - 1}) = {chances}", indent=" " * 8))
+    return lines
+
+
+def sanity_check(params, points, names, activation):
+    """The sanity check's lines, the chapter's (nn.sanity_check's) for one output unit."""
+    p = layers.predict(params, points, activation)
+    if p.shape[1] == 1:
+        return [f"  point {name:9} -> P(class 1) = {q:.3f}" for name, q in zip(names, p[:, 0])]
+    return class_lines(p, names, width=9)
+
+
 def knobs(args, points):
-    """The run's settings, as --save writes them beside the weights."""
-    return {"data": args.data, "points": points, "test": args.test, "hidden": args.hidden,
+    """The run's settings, as --save writes them beside the weights (--layers' only if given,
+    so that a file of the chapter's network reads as it always has)."""
+    hidden = {"layers": list(args.layers)} if args.layers else {"hidden": args.hidden}
+    return {"data": args.data, "points": points, "test": args.test, **hidden,
             "activation": args.activation, "init": args.init, "lr": args.lr,
             "epochs": args.epochs, "seed": args.seed, "noise": args.noise,
             "loaded": args.load}

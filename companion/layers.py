@@ -25,6 +25,8 @@ import numpy as np
 
 import nn_from_scratch as nn
 
+MOST_CLASSES = 10  # labels 0 to 9: a row of their probabilities still fits in 80 columns
+
 def sizes(n_in, hidden, classes):
     """Every layer's width: the inputs, each hidden layer, and the outputs (1 unit for two
     classes, the chapter's sigmoid; K for K classes)."""

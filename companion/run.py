@@ -13,7 +13,7 @@ it prints exactly what nn_from_scratch.main() prints.
 import numpy as np
 
 import nn_from_scratch as nn
-from companion import flags, inputs
+from companion import flags, inputs, layers
 from companion.cli import ArgumentParser, Refused, fail
 
 # The last run's network and data, for a reader at `python -i nn_from_scratch.py`'s prompt:
@@ -39,13 +39,21 @@ def run(args):
     # make_xor_data(args.seed, args.noise) unless --data names another set or a file; with
     # --test, the held-out points too; with --load, the saved weights
     data = inputs.load(args)
+    flags.refuse_classes(args, data)  # a file's K classes, known now: within the budget?
     X, y = data.X, data.y
-    print(f"data: {X.shape[0]} points, {X.shape[1]} features, {len(np.unique(y))} classes "
+    print(f"data: {X.shape[0]} points, {X.shape[1]} features, {data.classes} classes "
           f"({data.name})")
-    params = data.saved or nn.init_params(X.shape[1], args.hidden, args.init, args.seed)
+    # --layers, or K > 2 classes: the chapter's lines in a loop over the layers, with a softmax
+    # for K classes (companion/layers.py); else the chapter's own functions
+    stacked = args.layers is not None or data.classes > 2
+    net, loss = (layers, layers.loss) if stacked else (nn, nn.bce_loss)
+    params = data.saved or (
+        layers.init_params(layers.sizes(X.shape[1], args.layers or [args.hidden], data.classes),
+                           args.init, args.seed) if stacked else
+        nn.init_params(X.shape[1], args.hidden, args.init, args.seed))
 
     def score(p):
-        return nn.bce_loss(p, y), nn.accuracy(p, y)
+        return loss(p, y), net.accuracy(p, y)
 
     work = flags.FlagWork(args, X, y, params, score, data)
     work.before_training(params)  # --shapes, --by-hand, --gradcheck print here
@@ -56,14 +64,14 @@ def run(args):
                 work.log(nn.log_line(*row, args.epochs) + work.test_column(params))
             work.on_epoch(epoch, p)
 
-        log = nn.train(params, X, y, args.activation, args.lr, args.epochs, show)
+        log = net.train(params, X, y, args.activation, args.lr, args.epochs, show)
 
     last_run.update(params=params, X=X, y=y, log=log)
-    print(f"final train accuracy: {nn.accuracy(nn.predict(params, X, args.activation), y):.3f}")
+    print(f"final train accuracy: {net.accuracy(net.predict(params, X, args.activation), y):.3f}")
     work.final_test(params)  # --test
     what, points, names = data.check  # the four cluster centres, on the chapter's data
     print(f"sanity check on {what}:")
-    print("\n".join(nn.sanity_check(params, points, names, args.activation)))
+    print("\n".join(inputs.sanity_check(params, points, names, args.activation)))
     work.predictions(params)  # --predict
     flags.warn_if_loss_climbed(log, args.lr)  # a learning rate far too large says so
     return work.after_training(params)  # the pictures; 1 if the gradient check failed

@@ -1,15 +1,17 @@
 """--save and --load: the trained weights, with the knobs and the data that produced them.
 
     save(path, params, knobs, data)   a .json or .npz file
-    load(path, n_in, hidden, run)     W1, b1, W2, b2 from such a file, checked against the run,
-                                      and a warning if it was saved by a run of other knobs
+    load(path, sizes, run)            W1, b1, W2, b2 (..., WL, bL with --layers) from such a
+                                      file, checked against the run's layer sizes, and a
+                                      warning if it was saved by a run of other knobs
 
 The JSON file holds every float exactly: Python writes a float as repr(), the shortest text
 that reads back as the very same float64, so another program, in any language, can compare its
-own weights with these weight by weight. Its keys: W1, b1, W2, b2 (lists of rows), knobs (the
-run's settings), and data: X, y, and X_test, y_test when --test held points out. A .npz file
+own weights with these weight by weight. Its keys: W1, b1, W2, b2 (lists of rows; W3, b3, ...
+with --layers), knobs (the run's settings), and data: X, y, and X_test, y_test when --test held
+points out. A .npz file
 holds the same arrays under the same names, and the knobs as a JSON string; it is read without
-pickle, so a .npz file from elsewhere can't run code, and only W1, b1, W2, b2 and the knobs are
+pickle, so a .npz file from elsewhere can't run code, and only the weights and the knobs are
 read from it, each only once its header declares what the run expects.
 """
 
@@ -33,7 +35,6 @@ try:
 except ImportError:  # a Python built without lzma: zipfile can't unpack such entries either
     LZMAError = zlib.error
 
-NAMES = ("W1", "b1", "W2", "b2")
 FORMAT = "nn_from_scratch.py weights, version 1"
 JSON_GROWTH = 40  # bytes of Python objects per byte of JSON, at most (a float: 24 for ~18 bytes)
 # zipfile keeps ~7 bytes of Python objects per byte of a .npz's directory of entries, and a
@@ -45,29 +46,35 @@ COMPARED = ("activation", "data", "noise")  # knobs that make weights fit anothe
 
 
 def save(path, params, knobs, data):
-    """Write params (W1, b1, W2, b2), the knobs (a dict of plain values) and data (a dict of
-    arrays: X, y, perhaps X_test, y_test) to path, in the format its extension names."""
+    """Write params (W1, b1, W2, b2, ...), the knobs (a dict of plain values) and data (a dict
+    of arrays: X, y, perhaps X_test, y_test) to path, in the format its extension names."""
     if path.lower().endswith(".npz"):
         def writer(file):
-            np.savez(file, **{name: params[name] for name in NAMES}, **data,
+            np.savez(file, **params, **data,
                      knobs=np.array(json.dumps(knobs)), format=np.array(FORMAT))
         atomic_write(path, writer, "--save")
         return
-    whole = {"format": FORMAT, **{name: params[name].tolist() for name in NAMES},
+    whole = {"format": FORMAT, **{name: W.tolist() for name, W in params.items()},
              "knobs": knobs, "data": {name: array.tolist() for name, array in data.items()}}
     atomic_write(path, json.dumps(whole) + "\n", "--save")
 
 
-def expected(n_in, hidden):
-    return {"W1": (n_in, hidden), "b1": (1, hidden), "W2": (hidden, 1), "b2": (1, 1)}
+def expected(sizes):
+    """Each array's shape, W1 (n_in, hidden), b1 (1, hidden), ..., for layers of these sizes
+    (the inputs, each hidden layer, the outputs)."""
+    shapes = {}
+    for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        shapes.update({f"W{l}": (n_in, n_out), f"b{l}": (1, n_out)})
+    return shapes
 
 
-def load(path, n_in, hidden, run=None):
-    """W1, b1, W2, b2 from a file save() wrote (or any file with those four arrays), as new
-    float64 arrays; Refused, in one line, for a file that can't be read, is corrupt, lacks an
-    array, holds a value that is not a finite number, or whose shapes are not those of an
-    n_in-hidden-1 network. With run, this run's knobs (knobs() in companion/inputs.py): one
-    line on stderr if the file was saved by a run with another activation or data."""
+def load(path, sizes, run=None):
+    """W1, b1, W2, b2 (..., WL, bL) from a file save() wrote (or any file with those arrays),
+    as new float64 arrays; Refused, in one line, for a file that can't be read, is corrupt,
+    lacks an array or has one more layer's, holds a value that is not a finite number, or
+    whose shapes are not those of a network of these layer sizes (layers.sizes()). With run,
+    this run's knobs (knobs() in companion/inputs.py): one line on stderr if the file was
+    saved by a run with another activation or data."""
     name = f"--load {shortened(path)}"
     check_regular_file(path, "--load")  # before open(): a FIFO waits, /dev/zero never ends
     try:
@@ -80,12 +87,15 @@ def load(path, n_in, hidden, run=None):
     read = size if is_json else directory_size(path, size)
     if read * (JSON_GROWTH if is_json else NPZ_GROWTH) > memory_budget():
         raise Refused(f"{name}: too big to read within the memory budget ({read:,} bytes)")
-    shapes = expected(n_in, hidden)
+    shapes = expected(sizes)
+    beyond = f"W{len(sizes)}"  # the first array of a deeper network's
     if is_json:
         arrays = read_json(path, name)
         knobs = arrays.get("knobs")
     else:
-        arrays, knobs = read_npz(path, name, shapes)
+        arrays, knobs = read_npz(path, name, shapes, beyond)
+    if beyond in arrays:
+        raise deeper(name, beyond, shapes)
     params = {}
     for key, shape in shapes.items():
         if key not in arrays:
@@ -123,8 +133,19 @@ def wrong_shape(name, key, got, shapes):
     if len(got) > 20:  # a forged header's shape can run to thousands of digits
         got = got[:17] + "..."
     rows, columns = shapes[key]
-    return Refused(f"{name}: {key} is {got}, not {rows} x {columns} (--hidden "
-                   f"{shapes['b1'][1]})")
+    return Refused(f"{name}: {key} is {got}, not {rows} x {columns} ({layers_flag(shapes)})")
+
+
+def deeper(name, beyond, shapes):
+    return Refused(f"{name}: has {beyond}: more layers than {layers_flag(shapes)}")
+
+
+def layers_flag(shapes):
+    """--hidden 8 for the chapter's network; the layer sizes, 2-8-8-3, of another."""
+    units = [shape[1] for key, shape in shapes.items() if key.startswith("b")]
+    if len(units) == 2 and units[1] == 1:
+        return f"--hidden {units[0]}"
+    return "-".join(map(str, [shapes["W1"][0], *units]))
 
 
 def read_json(path, name):
@@ -142,7 +163,7 @@ def read_json(path, name):
     return whole
 
 
-def read_npz(path, name, shapes):
+def read_npz(path, name, shapes, beyond):
     """(arrays, knobs): the arrays of shapes' names that the .npz holds, and its knobs (None
     if it has none it can give). Each entry's .npy header is read first, and its data only
     if the header declares what shapes asks for: a forged header declaring terabytes, or a
@@ -160,6 +181,8 @@ def read_npz(path, name, shapes):
             file.seek(0)
             with zipfile.ZipFile(file) as archive:
                 held = set(archive.namelist())
+                if f"{beyond}.npy" in held:
+                    raise deeper(name, beyond, shapes)
                 arrays = {key: read_entry(archive, key, numbers(name, key, shapes))
                           for key in shapes if f"{key}.npy" in held}
                 knobs = read_entry(archive, "knobs", is_knobs) if "knobs.npy" in held else None

@@ -115,7 +115,10 @@ def test_the_count_agrees_with_the_reader_line_for_line(tmp_path_factory, data, 
         try:
             rows = list(csv.reader(file))
             assert cells >= sum(map(len, rows))
-            assert widest >= max(map(len, rows), default=0)  # no row has more columns
+            # no row has more columns, but a row whose quoted cell holds a line end, which
+            # spans lines (read() refuses it: such a cell is no number)
+            whole = [row for row in rows if not any("\r" in c or "\n" in c for c in row)]
+            assert widest >= max(map(len, whole), default=0)
         except csv.Error:
             pass
 

@@ -6,7 +6,8 @@ import pytest
 
 import nn_from_scratch as nn
 from companion import layers
-from companion.gradcheck import H, gradient_verdict, numeric_gradient, relative_error
+from companion.gradcheck import (H, exact_loss, gradient_verdict, numeric_gradient,
+                                 relative_error)
 
 
 @pytest.mark.parametrize("activation", list(nn.ACTIVATIONS))
@@ -31,15 +32,13 @@ def small_problem(hidden, classes, seed=0):
     return params, X, y
 
 
-def exact_loss(params, X, y, activation):
-    """The loss backward() differentiates, without eps, from the last z: for the sigmoid unit
-    log(1 + e^(-+z)); for a softmax logsumexp(z) - z[class]."""
-    z = layers.forward(params, X, activation)[0][-1]
-    if z.shape[1] == 1:
-        return np.mean(np.logaddexp(0, (1 - 2 * y) * z))
-    top = z.max(axis=1, keepdims=True)
-    logsumexp = top[:, 0] + np.log(np.exp(z - top).sum(axis=1))
-    return np.mean(logsumexp - z[np.arange(len(z)), y[:, 0].astype(int)])
+@pytest.mark.parametrize("classes", [2, 3, 4])
+def test_the_checks_exact_loss_is_the_loss_training_reports(classes):
+    """gradcheck's loss, from z without eps, is layers.loss: the same cross-entropy."""
+    params, X, y = small_problem([5, 4], classes)
+    p = layers.predict(params, X)
+    assert np.isclose(exact_loss(params, X, y, "tanh", stacked=True), layers.loss(p, y),
+                      rtol=1e-10)
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "gelu"])
@@ -53,7 +52,7 @@ def test_the_gradient_check_passes_at_every_depth_and_number_of_classes(hidden, 
     assert grads.keys() == params.keys()
 
     def loss():
-        return exact_loss(params, X, y, activation)
+        return exact_loss(params, X, y, activation, stacked=True)
 
     # judged as --gradcheck judges: under 1e-7, or a difference within float64's rounding
     # (a deep sigmoid network's first-layer gradients are tiny: the vanishing gradient)
@@ -72,7 +71,7 @@ def test_a_slipped_slope_fails_the_same_check(monkeypatch):
     params, X, y = small_problem([5, 4], 3)
     z, a, p = layers.forward(params, X, "slipped")
     grads = layers.backward(params, X, y, z, a, p, "slipped")
-    numeric = numeric_gradient(lambda: exact_loss(params, X, y, "tanh"), params["W1"])
+    numeric = numeric_gradient(lambda: exact_loss(params, X, y, "tanh", stacked=True), params["W1"])
     assert relative_error(grads["W1"], numeric) > 1e-3
 
 
@@ -83,6 +82,25 @@ def test_a_two_unit_softmax_is_the_sigmoid_of_the_difference():
     assert np.allclose(layers.softmax(pair)[:, 1:], nn.sigmoid(z), rtol=0, atol=1e-15)
     assert np.isclose(layers.loss(layers.softmax(pair), y), layers.loss(nn.sigmoid(z), y),
                       rtol=1e-14)
+
+
+def test_trained_a_two_unit_softmax_steps_its_difference_at_twice_the_sigmoids_rate():
+    """Two softmax units whose output weights start at -w/2 and +w/2 compute the sigmoid unit's
+    p; one gradient-descent step then gives the hidden layer the sigmoid network's very step,
+    and the output's difference (W1 - W0) the sigmoid's step at twice the learning rate."""
+    sigmoid_net, X, y = small_problem([5, 4], 2)
+    w, b = sigmoid_net["W3"], sigmoid_net["b3"]
+    pair = {**{k: v.copy() for k, v in sigmoid_net.items()},
+            "W3": np.hstack([-w / 2, w / 2]), "b3": np.hstack([-b / 2, b / 2])}
+    assert np.allclose(layers.predict(pair, X)[:, 1:], layers.predict(sigmoid_net, X), atol=1e-15)
+    twice = {k: v.copy() for k, v in sigmoid_net.items()}
+    for net, lr in ((pair, 0.5), (sigmoid_net, 0.5), (twice, 1.0)):
+        layers.update(net, layers.backward(net, X, y, *layers.forward(net, X), "tanh"), lr)
+    for k in ("W1", "b1", "W2", "b2"):
+        assert np.allclose(pair[k], sigmoid_net[k], rtol=0, atol=1e-14), k
+    assert np.allclose(pair["W3"][:, 1:] - pair["W3"][:, :1], twice["W3"], rtol=0, atol=1e-14)
+    assert np.allclose(pair["b3"][:, 1:] - pair["b3"][:, :1], twice["b3"], rtol=0, atol=1e-14)
+    assert not np.allclose(twice["W3"], sigmoid_net["W3"], rtol=0, atol=1e-6)
 
 
 def test_softmax_survives_large_z_and_each_row_sums_to_one():

@@ -58,7 +58,8 @@ CAN_RESET = os.access("/proc/self/clear_refs", os.W_OK)
 
 
 def knobs(activation, hidden, plot=None, epochs=1):
-    return argparse.Namespace(activation=activation, hidden=hidden, epochs=epochs, plot=plot,
+    return argparse.Namespace(activation=activation, hidden=hidden, layers=None, epochs=epochs,
+                              plot=plot,
                               curve=False, boundary=False, features=False, watch=False,
                               hidden_space=False)
 
@@ -162,3 +163,19 @@ def test_the_estimate_covers_a_file_of_few_rows_and_many_features(tmp_path, monk
     monkeypatch.setenv("NN_MEMORY_BUDGET", "1e9")
     too_big = companion_run.main([*argv[:2], "--hidden", str(10 * hidden), "--epochs", "2"])
     assert too_big == 2 and "over the 1.0 GB budget" in capsys.readouterr().err  # 1.3 GB of W1s
+
+
+@pytest.mark.parametrize("argv", [["--layers", "1500,1500,1500"],  # (points, units) arrays
+                                  ["--layers", "1500,1500", "--data", "spiral3"],  # K outputs
+                                  ["--layers", "20000,8"]])  # W2, 20000 x 8, and its lr * dW2
+def test_the_estimate_covers_a_deep_runs_peak_within_2x(argv):
+    """--layers: every hidden layer's arrays, and every layer's weights, counted as the one
+    layer's are; the softmax's K columns too."""
+    argv = [*argv, "--epochs", "2", "--lr", "0.01"]
+    args = companion_run.parse_args(argv)
+    estimate = flags.run_memory(args, 400, 2, 3 if "spiral3" in argv else 2)
+    result = subprocess.run([sys.executable, "-c", PEAK, *argv], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    measured = int(result.stdout.splitlines()[-1])
+    assert measured <= estimate <= 2 * measured, (measured / 1e6, estimate / 1e6)
