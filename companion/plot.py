@@ -2,12 +2,14 @@
 
     python nn_from_scratch.py --plot figure.png
 
-Four views, the same as the terminal pictures: the decision regions shaded by P(class 1) with the
-training points (and held-out test points, if given); the loss and accuracy of every epoch; each
-hidden unit's map; and the hidden space, before and after training. Points are black and white
-marks, so that they stand out on either region's colour; a yellow disc behind a mark says the
-network gets that point wrong, as the terminal's capitals do. matplotlib is optional
-(requirements-plot.txt) and is imported only here, only when --plot is given.
+Four views, the same as the terminal pictures: the decision regions shaded by P(class 1) (with K
+> 2 classes, coloured by the class the network says) with the training points (and held-out test
+points, if given); the loss and accuracy of every epoch; the map of each unit of the first hidden
+layer; and the hidden space, before and after training. Any depth, and up to 10 classes. Points
+are black and white marks, a shape per class, so that they stand out on any region's colour; a
+yellow disc behind a mark says the network gets that point wrong, as the terminal's capitals do.
+matplotlib is optional (requirements-plot.txt) and is imported only here, only when --plot is
+given.
 """
 
 import os
@@ -15,10 +17,11 @@ import sys
 
 import numpy as np
 
+from companion import layers
 from companion.cli import Refused, atomic_write, check_can_write
-from companion.pictures import (XOR_CENTRES, above_zero, covering, grid, hidden_view,
-                                is_right, shared_spots, w2_text)
-from nn_from_scratch import accuracy, forward, predict
+from companion.pictures import (XOR_CENTRES, above_zero, check_marks, class_counts, classes,
+                                covering, grid, hidden_view, is_right, shared_spots,
+                                softmax_plane, votes, w2_text)
 
 PICTURE_CELLS = 100 * 100  # the figure's grid: the most cells any picture evaluates at once
 
@@ -74,30 +77,53 @@ def figure(start, params, X, y, activation, curve, test=None, centres=XOR_CENTRE
     marks none (a data set without cluster centres)."""
     from matplotlib.figure import Figure  # no pyplot: no window, no backend to choose
 
-    hidden = params["W1"].shape[1]
     fig = Figure(figsize=(13, 10), layout="constrained")
     outer = fig.add_gridspec(3, 4, height_ratios=[1, 1, 0.85])
     regions(fig.add_subplot(outer[0:2, 0:2]), params, X, y, activation, test)
     loss_curve(fig.add_subplot(outer[0, 2:4]), curve,
-               None if test is None else accuracy(predict(params, test[0], activation), test[1]))
+               None if test is None else accuracy(params, *test, activation))
     for k, (title, weights) in enumerate([("before training", start), ("after training", params)]):
         hidden_space_panel(fig.add_subplot(outer[1, 2 + k]), weights, X, y, activation, title,
                            test)
     units = shown_units(params)
     cells, extent = box(X, UNIT_CELLS, test)
-    a1 = forward(params, cells, activation)[1][:, units]  # (cells, shown units)
+    a1 = layers.forward(params, cells, activation)[1][1][:, units]  # (cells, shown units)
     norm, cmap, label = units_scale(a1)
     axes = unit_row(fig, outer[2, :], len(units))
+    w2 = votes(params)
     for k, (ax, unit) in enumerate(zip(axes[:-1], units)):
-        image = unit_map(ax, a1[:, k], extent, norm, cmap, unit, params["W2"][unit, 0],
-                         first=k == 0, centres=centres)
+        image = unit_map(ax, a1[:, k], extent, norm, cmap, unit,
+                         None if w2 is None else w2[unit], first=k == 0, centres=centres)
     fig.colorbar(image, cax=axes[-1], label=label)
-    which = (f"the {len(units)} hidden units with the largest |w2| (of {hidden})"
-             if len(units) < hidden else "each hidden unit")
     marks = "; 0 and 1 mark the cluster centres and their class" if centres is not None else ""
-    fig.suptitle(f"2-{hidden}-1 network, {activation} hidden layer, after {curve.epochs} epochs"
-                 f"\nbottom row: {which}: a1 over the input box{marks}")
+    many = "s" if layers.depth(params) > 2 else ""
+    fig.suptitle(f"{network_name(params)} network, {activation} hidden layer{many}, after "
+                 f"{curve.epochs} epochs\nbottom row: {units_said(params, units)}: a1 over the "
+                 f"input box{marks}")
     return fig
+
+
+def network_name(params):
+    """2-8-1, 2-8-8-3: every layer's width, the inputs' first."""
+    L = layers.depth(params)
+    return "-".join(str(n) for n in [params["W1"].shape[0]] +
+                    [params[f"W{l}"].shape[1] for l in range(1, L + 1)])
+
+
+def units_said(params, units):
+    """Which units the bottom row draws, as the figure's title says it."""
+    hidden, L = params["W1"].shape[1], layers.depth(params)
+    if votes(params) is not None:
+        return (f"the {len(units)} hidden units with the largest |w2| (of {hidden})"
+                if len(units) < hidden else "each hidden unit")
+    layer = "the hidden layer" if L == 2 else f"the first of {L - 1} hidden layers"
+    return (f"the {len(units)} units of {layer} with the largest row of W2 (of {hidden})"
+            if len(units) < hidden else f"each unit of {layer}")
+
+
+def accuracy(params, X, y, activation):
+    """The share of points whose class the network says."""
+    return layers.accuracy(layers.predict(params, X, activation), y)
 
 
 SLOTS = 8  # hidden units drawn in the bottom row, at most
@@ -111,10 +137,12 @@ WRONG = "yellow disc: one the network gets wrong"
 
 
 def shown_units(params):
-    """The hidden units the bottom row draws, in order: all of them, or the SLOTS whose vote for
-    class 1, |w2|, is largest."""
-    w2 = np.abs(params["W2"][:, 0])
-    return sorted(np.argsort(-w2, kind="stable")[:SLOTS].tolist())
+    """The first hidden layer's units the bottom row draws, in order: all of them, or the SLOTS
+    whose weights out are largest: |w2|, their vote for class 1, in the chapter's network; else
+    the length of their row of W2."""
+    W2 = params["W2"]
+    out = np.abs(W2[:, 0]) if W2.shape[1] == 1 else np.linalg.norm(W2, axis=1)
+    return sorted(np.argsort(-out, kind="stable")[:SLOTS].tolist())
 
 
 def signed(value):
@@ -157,45 +185,87 @@ MARKS = {  # (marker, size, face, edge) of class 0 and class 1: black and white,
     "training": (("o", 16, "white", "black"), ("x", 20, "black", "black")),
     "test": (("s", 18, "white", "black"), ("+", 30, "black", "black")),
 }
+CLASS_MARKERS = "o^sDvph<>8"  # K > 2 classes: a shape per class, white (training), black (test)
+CLASS_ALPHA = 0.45  # K > 2 classes: the regions' colours, pale enough for the black marks
 
 
-def scatter(ax, points, y, right, kind="training", named=True):
-    """The points, o class 0 and x class 1 (test points: squares and +), each wrong one on a
-    yellow disc behind its mark."""
-    is_1 = y[:, 0] == 1
+def class_marks(K, kind):
+    """(marker, size, face, edge) of each class's points: MARKS for two classes; for K, a shape
+    each, white with a black edge for training points, black for test points."""
+    if K == 2:
+        return MARKS[kind]
+    return [(marker, 24, "white" if kind == "training" else "black", "black")
+            for marker in CLASS_MARKERS[:check_marks(K)]]
+
+
+def class_colours(K):
+    """The regions' colour of each of K > 2 classes: matplotlib's tab10, made to tell apart."""
+    import matplotlib
+    return matplotlib.colormaps["tab10"].colors[:check_marks(K)]
+
+
+def scatter(ax, points, y, right, kind="training", named=True, K=2):
+    """The points, o class 0 and x class 1 (test points: squares and +), or a shape per class of
+    K (class_marks), each wrong one on a yellow disc behind its mark."""
     suffix = "" if not named else f" ({kind})"
     ax.scatter(*points[~right].T, s=70, marker="o", facecolors="yellow", edgecolors="black",
                linewidths=0.6, zorder=2, label=WRONG if kind == "training" else "_")
-    for members, (marker, size, face, edge), name in zip(
-            (~is_1, is_1), MARKS[kind], ("class 0", "class 1")):
-        style = dict(facecolors=face, edgecolors=edge) if marker in "os" else dict(color=face)
-        ax.scatter(*points[members].T, s=size, marker=marker, linewidths=0.8, zorder=3,
-                   label=name + suffix, **style)
+    for k, (marker, size, face, edge) in enumerate(class_marks(K, kind)):
+        style = dict(color=face) if marker in "x+" else dict(facecolors=face, edgecolors=edge)
+        ax.scatter(*points[y[:, 0] == k].T, s=size, marker=marker, linewidths=0.8, zorder=3,
+                   label=f"class {k}{suffix}", **style)
 
 
-def legend(ax, **where):
-    """The points' legend, the classes first and the yellow disc last."""
+def legend(ax, colours=None, **where):
+    """The points' legend, the classes first and the yellow disc last; given the classes'
+    region colours, each class's mark is drawn on its colour, so that one line says both."""
+    from matplotlib.patches import Patch
+
     handles, labels = ax.get_legend_handles_labels()
     order = sorted(range(len(labels)), key=lambda i: labels[i].startswith("yellow"))
-    ax.legend([handles[i] for i in order], [labels[i] for i in order], fontsize=8,
-              framealpha=0.9, **where)
+    handles, labels = [handles[i] for i in order], [labels[i] for i in order]
+    if colours is not None:
+        handles = [(Patch(color=colours[int(label.split()[1])], alpha=CLASS_ALPHA), handle)
+                   if label.startswith("class ") else handle
+                   for handle, label in zip(handles, labels)]
+    ax.legend(handles, labels, fontsize=8, framealpha=0.9, **where)
+
+
+def shade_classes(ax, says, extent, K):
+    """Regions coloured by the class said there (an array of classes, top row first)."""
+    from matplotlib.colors import ListedColormap
+    return ax.imshow(says, extent=extent, cmap=ListedColormap(class_colours(K)), vmin=-0.5,
+                     vmax=K - 0.5, alpha=CLASS_ALPHA, aspect="auto", interpolation="nearest")
 
 
 def regions(ax, params, X, y, activation, test=None):
+    """The decision regions: two classes, P(class 1) from blue to red, the line P = 0.5; K
+    classes, a colour each. The points on them, and the legend."""
+    K = classes(params)
     n = int(np.sqrt(PICTURE_CELLS))
     cells, extent = box(X, n, test)
-    p = predict(params, cells, activation).reshape(n, n)
-    image = ax.imshow(p, extent=extent, cmap=REGIONS_CMAP, vmin=0, vmax=1, alpha=0.6,
-                      aspect="auto")
-    ax.contour(p, levels=[0.5], extent=extent, origin="upper", colors="k", linewidths=1)
-    scatter(ax, X, y, is_right(params, X, y, activation), named=test is not None)
-    scores = f"train accuracy {accuracy(predict(params, X, activation), y):.3f}"
+    p = layers.predict(params, cells, activation)
+    if K == 2:
+        image = ax.imshow(p.reshape(n, n), extent=extent, cmap=REGIONS_CMAP, vmin=0, vmax=1,
+                          alpha=0.6, aspect="auto")
+        ax.contour(p.reshape(n, n), levels=[0.5], extent=extent, origin="upper", colors="k",
+                   linewidths=1)
+    else:
+        shade_classes(ax, layers.predicted_class(p).reshape(n, n), extent, K)
+    scatter(ax, X, y, is_right(params, X, y, activation), named=test is not None, K=K)
+    scores = f"train accuracy {accuracy(params, X, y, activation):.3f}"
     if test is not None:
-        scatter(ax, test[0], test[1], is_right(params, *test, activation), "test")
-        scores += f", test accuracy {accuracy(predict(params, test[0], activation), test[1]):.3f}"
-    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=REGIONS_COLOURS)
-    ax.set(title=f"decision regions (the line: P = 0.5)\n{scores}", xlabel="x1", ylabel="x2")
-    legend(ax, loc="upper right")
+        scatter(ax, test[0], test[1], is_right(params, *test, activation), "test", K=K)
+        scores += f", test accuracy {accuracy(params, *test, activation):.3f}"
+    if K == 2:
+        ax.figure.colorbar(image, ax=ax, shrink=0.8, label=REGIONS_COLOURS)
+        ax.set(title=f"decision regions (the line: P = 0.5)\n{scores}", xlabel="x1", ylabel="x2")
+        legend(ax, loc="upper right")
+    else:
+        ax.set(title=f"decision regions (the class the network says)\n{scores}", xlabel="x1",
+               ylabel="x2")
+        legend(ax, class_colours(K), loc="upper left", bbox_to_anchor=(1.01, 1),
+               borderaxespad=0, title="class: its region, its mark", title_fontsize=8)
 
 
 def loss_curve(ax, curve, test_accuracy=None):
@@ -235,35 +305,79 @@ def plain_log_axis(axis, lo, hi):
 
 
 def hidden_space_panel(ax, params, X, y, activation, title, test=None):
-    """The points at (z2, v), the output's boundary z2 = 0 a black line, marked as in the
-    decision regions (whose legend says what the marks are). A spot that many points share
-    (ReLU's dead points, a1 = 0 in every unit) gets a magenta ring and its count, and the
-    title says how many points it holds and of which class."""
+    """The points as the output sees them (pictures.hidden_view), marked as in the decision
+    regions (whose legend says what the marks are): two classes at (z, v), the output's
+    boundary z = 0 a black line; K classes in the softmax's plane, its regions coloured where
+    the plane is all it reads (3 classes). A spot that many points share (ReLU's dead points,
+    a = 0 in every unit) gets a magenta ring and its count, and the title says how many points
+    it holds and of which class."""
+    K, L = classes(params), layers.depth(params)
     view = hidden_view(params, X, y, activation, test)
     u, v, right, one_unit = view[:4]
-    scatter(ax, np.column_stack([u, v]), y, right, named=test is not None)
-    lines = [f"hidden space, {title}:", f"{right.mean():.3f} on their class's side of z2 = 0"]
+    scatter(ax, np.column_stack([u, v]), y, right, named=test is not None, K=K)
+    side = f"on their class's side of z{L} = 0" if K == 2 else "in their class's region"
+    lines = [f"hidden space, {title}:", f"{right.mean():.3f} {side}"]
     if test is not None:
         tu, tv, test_right = view[4]
-        scatter(ax, np.column_stack([tu, tv]), test[1], test_right, "test")
+        scatter(ax, np.column_stack([tu, tv]), test[1], test_right, "test", K=K)
         lines.append(f"test points: {test_right.mean():.3f}")
         u, v = np.concatenate([u, tu]), np.concatenate([v, tv])
-    ax.axvline(0, color="k", linewidth=1)
+    if K > 3:
+        lines.append(f"(2 of the {K - 1} directions it reads)")
+    if K == 2:
+        ax.axvline(0, color="k", linewidth=1)
+    else:
+        plane_regions(ax, params, X, activation, u, v)
     points = X if test is None else np.vstack([X, test[0]])
     labels = y if test is None else np.vstack([y, test[1]])
+    rights = right if test is None else np.concatenate([right, test_right])
     spots = [] if one_unit else shared_spots(params, points, activation)
     for k, (where, dead) in enumerate(spots):
-        n, ones = int(where.sum()), int(labels[where, 0].sum())
+        n = int(where.sum())
         shared_spot(ax, u[where][0], v[where][0], n)
         if k < 2:
-            why = "a1 = 0" if dead else "one a1"
+            why = f"a{L - 1} = 0" if dead else f"one a{L - 1}"
             lines.append(f"ring: {n} points on one spot\n({why}): "
-                         f"{n - ones} class 0, {ones} class 1")
+                         + ring_counts(labels[where, 0], rights[where], K))
     if len(spots) > 2:
         lines.append(f"and {len(spots) - 2} more rings")
     ax.set_title("\n".join(lines), fontsize=10 if len(lines) == 2 else 9)
-    ax.set(xlabel="z2 = a1 @ W2 + b2\n(what the output unit reads)",
-           ylabel="class (one hidden unit)" if one_unit else "where a1 varies most, besides z2")
+    ax.set(**space_labels(K, L, one_unit))
+
+
+def ring_counts(labels, right, K):
+    """Who shares a spot, in a few words: each class's count for two classes; for K, how many
+    classes and how many of the points the network gets wrong (ten counts would not fit)."""
+    counts = class_counts(labels, K)
+    if K == 2:
+        return ", ".join(f"{c} class {k}" for k, c in counts)
+    return f"{len(counts)} classes, {int((~right).sum())} wrong"
+
+
+def space_labels(K, L, one_unit):
+    """The hidden space's axis labels, in the chapter's words."""
+    z = f"z{L} = a{L - 1} @ W{L} + b{L}"
+    if K == 2:
+        return dict(xlabel=f"{z}\n(what the output unit reads)",
+                    ylabel="class (one hidden unit)" if one_unit
+                    else f"where a{L - 1} varies most, besides z{L}")
+    return dict(xlabel=f"{z}\nless its mean (what the softmax\nreads): its largest spread",
+                ylabel="its second largest spread")
+
+
+def plane_regions(ax, params, X, activation, u, v):
+    """K = 3 classes: the regions the softmax says in its plane, coloured as the decision
+    regions are, over the points' box (u, v) and a margin; more classes: none (the plane is
+    not all the softmax reads)."""
+    says = softmax_plane(params, X, activation)[1]
+    if says is None:
+        return
+    n = int(np.sqrt(PICTURE_CELLS))
+    margin = 0.05 * np.maximum(np.ptp([u, v], axis=1), 1e-9)
+    lo, hi = np.array([u.min(), v.min()]) - margin, np.array([u.max(), v.max()]) + margin
+    cells = grid(lo, hi, n, n)
+    shade_classes(ax, says(*cells.T).reshape(n, n), (lo[0], hi[0], lo[1], hi[1]), 3)
+    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
 
 
 SPOT = "magenta"  # the ring round a spot that many points share
@@ -280,8 +394,9 @@ def shared_spot(ax, x, y, n):
 
 
 def unit_map(ax, a1, extent, norm, cmap, unit, w2, first=False, centres=XOR_CENTRES):
-    """Where one hidden unit is on: its a1 over the input box (UNIT_CELLS x UNIT_CELLS values)
-    on the row's one colour scale, with the centres, if any, marked by class."""
+    """Where one unit of the first hidden layer is on: its a1 over the input box (UNIT_CELLS x
+    UNIT_CELLS values) on the row's one colour scale, with the centres, if any, marked by
+    class; w2, its vote for class 1, in its title where it has one (pictures.votes)."""
     image = ax.imshow(a1.reshape(UNIT_CELLS, UNIT_CELLS), extent=extent, cmap=cmap, norm=norm,
                       aspect="auto")
     if centres is not None:
@@ -295,7 +410,7 @@ def unit_map(ax, a1, extent, norm, cmap, unit, w2, first=False, centres=XOR_CENT
         from matplotlib.ticker import MaxNLocator
         ax.xaxis.set_major_locator(MaxNLocator(3))
         ax.yaxis.set_major_locator(MaxNLocator(3))
-    ax.set_title(f"unit {unit + 1}, w2 = {signed(w2)}", fontsize=9)
+    ax.set_title(f"unit {unit + 1}" + ("" if w2 is None else f", w2 = {signed(w2)}"), fontsize=9)
     ax.tick_params(labelsize=7)
     ax.set_xlabel("x1", fontsize=8, labelpad=1)
     if first:

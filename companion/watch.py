@@ -1,4 +1,4 @@
-"""--watch: the decision regions of the chapter's network, redrawn as it trains.
+"""--watch: the decision regions of the network, redrawn as it trains (any depth, K classes).
 
 The network changes most in its first epochs (on the chapter's run, train accuracy is 0.95 by
 epoch 50), so the frames are spaced evenly on a log scale of the epoch: epochs 0, 1, 2, 3, ...
@@ -14,9 +14,10 @@ import time
 
 import numpy as np
 
+from companion import layers
 from companion.cli import WIDTH, animates
-from companion.pictures import REGIONS_MARKS, boundary_map, legend_lines
-from nn_from_scratch import accuracy, bce_loss, log_epochs
+from companion.pictures import boundary_map, check_marks, classes, key
+from nn_from_scratch import log_epochs
 
 FRAMES = 40         # frames of the animation, at most (early epochs that round alike are one)
 PLAIN_FRAMES = 12   # frames through a pipe or into a file, at most
@@ -64,7 +65,7 @@ class Watch:
     def __init__(self, params, X, y, activation, epochs, seconds, stream=None, size=None,
                  clock=time.monotonic, sleep=time.sleep, test=None):
         self.params, self.X, self.y, self.activation = params, X, y, activation
-        self.test = test
+        self.test, self.classes = test, check_marks(classes(params))  # refused before training
         self.stream = stream or sys.stdout
         self.epochs, self.clock, self.sleep = epochs, clock, sleep
         width, height = size or shutil.get_terminal_size()
@@ -85,7 +86,7 @@ class Watch:
     def open(self):
         if self.why_plain:
             print(self.why_plain, file=self.stream)
-        for legend in [REGIONS_MARKS] + legend_lines(self.test):
+        for legend in key(self.classes, self.test):
             print(textwrap.fill(legend, self.width, subsequent_indent="  "), file=self.stream)
         if self.live:
             self.stream.write("\033[?25l")  # hide the cursor while frames are drawn
@@ -102,7 +103,7 @@ class Watch:
             print(line, file=self.stream)
 
     def header(self, epoch, p):
-        loss, acc = bce_loss(p, self.y), accuracy(p, self.y)
+        loss, acc = layers.loss(p, self.y), layers.accuracy(p, self.y)
         line = f"epoch {epoch} of {self.epochs}  loss {loss:.4f}  train-acc {acc:.3f}"
         if len(line) > self.width:
             line = f"epoch {epoch}/{self.epochs} loss {loss:.4f} acc {acc:.3f}"
