@@ -1,11 +1,15 @@
 """--play: the chapter's network in a terminal playground. Train it, pause it, step it one
-epoch at a time, turn the learning rate up or down while it trains, and look at it five ways.
+epoch at a time, turn the learning rate up or down while it trains, add and remove hidden
+layers, and look at it five ways.
 
     python nn_from_scratch.py --play --hidden 3 --lr 2
+    python nn_from_scratch.py --play --layers 8,8 --data spiral3
 
-It trains with the chapter's own forward(), backward() and update(), imported from
-nn_from_scratch, and draws with the pictures of --boundary, --features, --hidden-space, --curve
-and --by-hand (companion/pictures.py, companion/by_hand.py), sized to the window.
+The chapter's network (one hidden layer, two classes) trains with the chapter's own forward(),
+backward() and update(), imported from nn_from_scratch; a deeper one, or one with K > 2 classes
+(a softmax output), with companion/layers.py's, which are the chapter's lines in a loop over
+the layers. It draws with the pictures of --boundary, --features, --hidden-space, --curve and
+--by-hand (companion/pictures.py, companion/by_hand.py), sized to the window.
 
 Three parts, so that all but the last can be tested without a terminal:
 
@@ -22,12 +26,15 @@ import math
 import os
 import signal
 import sys
+import textwrap
 import time
 
 import numpy as np
 
-from companion.cli import Stop, fail, wrap
+from companion import layers
+from companion.cli import Refused, Stop, fail, wrap
 from companion.datasets import DATA_NAMES, make_data, make_test_data
+from companion.flags import MOST_LAYERS
 from nn_from_scratch import (ACTIVATIONS, INITS, accuracy, backward, bce_loss, forward,
                              init_params, update)
 
@@ -36,15 +43,18 @@ SPEED = 10      # the starting speed: 200 epochs a second, the chapter's 2000 in
 FRAME = 0.05    # seconds from one frame's start to the next: 20 frames a second
 BUDGET = 0.05   # the most seconds of training in one frame, so a key waits at most this long
 IDLE = 0.05     # seconds to wait for a key while paused (a resize is seen as soon)
-MOST_UNITS = 256            # `H` stops here
+MOST_UNITS = 256            # `H` stops here, in every hidden layer
 CURVE_EPOCHS = 2**20        # the curve keeps the first million epochs (16 MB)
 SMALLEST = (40, 10)         # the smallest window drawn in, columns x rows
+ROOM = 4                    # the fewest lines of a view: fewer, and the keys line is cut short
 VIEWS = ("regions", "units", "hidden space", "curve", "by hand")
 
 # The keys, as the help line shows them; every other spelling of a key is in KEY_ALIASES.
 KEYS = [("space", "run/pause"), ("s/S", "step 1/10"), ("+/-", "lr x2 /2"), ("</>", "speed"),
-        ("r", "reset"), ("n", "new seed"), ("h/H", "units -/+"), ("a", "activation"),
-        ("d", "data"), ("i", "init"), ("v", "view"), ("?", "help"), ("q", "quit")]
+        ("r", "reset"), ("n", "new seed"), ("h/H", "units -/+"), ("l/L", "layers -/+"),
+        (f"1-{MOST_LAYERS}", "pick layer"), ("a", "activation"), ("d", "data"), ("i", "init"),
+        ("v", "view"), ("?", "help"), ("q", "quit")]
+LAYER_KEYS = tuple(str(k) for k in range(1, MOST_LAYERS + 1))  # pick hidden layer 1, 2, ...
 KEY_ALIASES = {"=": "+", "_": "-", ",": "<", ".": ">", "k": "up", "j": "down", "p": " ",
                "Q": "q", "V": "back"}
 HELP = [
@@ -56,8 +66,11 @@ HELP = [
     "  <  >     slower or faster: fewer or more epochs a frame (20 frames a second)",
     "  r        reset: back to the very same starting weights, epoch 0",
     "  n        a new seed (the next one): new data and new starting weights",
-    "  h  H     one hidden unit fewer or more (new starting weights)",
-    "  a        the next activation of the hidden layer (same starting weights)",
+    "  h  H     one unit fewer or more in the picked layer (new starting weights)",
+    "  l  L     a hidden layer fewer or more, at the end (new starting weights); L's",
+    "           layer is as wide as the last, and picked",
+    f"  1 to {MOST_LAYERS}   pick the hidden layer that h and H change: [8] in the status's net",
+    "  a        the next activation of the hidden layers (same starting weights)",
     "  d        the next data set: " + ", ".join(DATA_NAMES),
     "  i        the next initialisation: " + ", ".join(INITS),
     "  v  V     the next view, or the one before",
@@ -66,6 +79,8 @@ HELP = [
     "",
     "The epoch is the number of updates done. The loss and accuracies are those of",
     "the current weights: the next epoch's forward pass, as the chapter's log has it.",
+    "net 2-8-1 is the chapter's network (the chapter's own functions train it); a",
+    "deeper one or spiral3's 3 classes (a softmax) train with companion/layers.py's.",
 ]
 
 
@@ -82,15 +97,19 @@ def command_number(value):
 class Playground:
     """The playground's state, and what each key and each frame does to it.
 
-    Settings: data, points, test (held-out points, 0 for none), noise, seed, hidden,
-    activation, init, lr, speed. State: the data, the starting weights `start` and the weights
-    `params`, the epoch (updates done), running or paused, the view, the curve so far.
+    Settings: data, points, test (held-out points, 0 for none), noise, seed, widths (the
+    hidden layers' units: `layers`, or `hidden`'s one layer), pick (the hidden layer h and H
+    change, from 0), activation, init, lr, speed. State: the data and its classes, the starting
+    weights `start` and the weights `params`, the epoch (updates done), running or paused, the
+    view, the curve so far.
     """
 
     def __init__(self, data="xor", points=400, test=0, noise=0.35, seed=0, hidden=8,
-                 activation="tanh", init="xavier", lr=0.5):
+                 activation="tanh", init="xavier", lr=0.5, layers=None):
         self.data, self.points, self.test, self.noise = data, points, test, noise
-        self.seed, self.hidden, self.activation, self.init = seed, hidden, activation, init
+        self.widths = tuple(layers) if layers else (hidden,)
+        self.pick = len(self.widths) - 1
+        self.seed, self.activation, self.init = seed, activation, init
         self.lr, self.speed = lr, SPEED
         self.running, self.quit, self.help = True, False, False
         self.view, self.scroll, self.page = 0, 0, 1
@@ -104,21 +123,47 @@ class Playground:
         return cls(data=getattr(args, "data", None) or "xor",
                    points=getattr(args, "points", None) or 400,
                    test=getattr(args, "test", None) or 0, noise=args.noise, seed=args.seed,
-                   hidden=args.hidden, activation=args.activation, init=args.init, lr=args.lr)
+                   hidden=args.hidden, layers=getattr(args, "layers", None),
+                   activation=args.activation, init=args.init, lr=args.lr)
+
+    @property
+    def hidden(self):
+        """The picked hidden layer's units: with one hidden layer, the chapter's `hidden`."""
+        return self.widths[self.pick]
+
+    @property
+    def chapters(self):
+        """Whether the network is the chapter's: one hidden layer, two classes (one sigmoid
+        unit). It then trains with nn_from_scratch's own functions; else with layers.py's."""
+        return len(self.widths) == 1 and self.classes == 2
+
+    def net(self, mark=True):
+        """The layers' widths, 2-8-1 as the chapter writes it; with several hidden layers, the
+        picked one in brackets (mark): 2-8-[8]-1."""
+        hidden = [f"[{w}]" if mark and k == self.pick and len(self.widths) > 1 else str(w)
+                  for k, w in enumerate(self.widths)]
+        out = 1 if self.classes == 2 else self.classes
+        return "-".join([str(self.X.shape[1]), *hidden, str(out)])
 
     # ---- starting over ----
 
     def new_data(self):
         """The data of the settings, then new starting weights."""
         self.X, self.y = make_data(self.data, self.seed, self.noise, self.points)
+        self.classes = int(self.y.max()) + 1  # labels 0 to K - 1: spiral3's 3
         self.Xt = self.yt = None
         if self.test:
             self.Xt, self.yt = make_test_data(self.data, self.seed, self.noise, self.test)
         self.new_weights()
 
     def new_weights(self):
-        """The chapter's init_params for the settings: the starting weights, then a reset."""
-        self.start = init_params(self.X.shape[1], self.hidden, self.init, self.seed)
+        """The starting weights of the settings, then a reset: the chapter's init_params for its
+        network, layers.init_params (the same draws, layer after layer) for any other."""
+        if self.chapters:
+            self.start = init_params(self.X.shape[1], self.widths[0], self.init, self.seed)
+        else:
+            sizes = layers.sizes(self.X.shape[1], self.widths, self.classes)
+            self.start = layers.init_params(sizes, self.init, self.seed)
         self.reset()
 
     def reset(self):
@@ -132,18 +177,27 @@ class Playground:
     # ---- training ----
 
     def train_epochs(self, n):
-        """n epochs, each as the chapter's train() does one: forward, backward, update. Its loss
-        and accuracy are kept for the curve. On a number float64 can't hold the playground
-        pauses, with the weights as they were before that epoch, and says so."""
+        """n epochs, each as the chapter's train() does one: forward, backward, update (any
+        other network: as layers.train() does one, with layers.py's functions). Its loss and
+        accuracy are kept for the curve. On a number float64 can't hold the playground pauses,
+        with the weights as they were before that epoch, and says so."""
         P, X, y, activation = self.params, self.X, self.y, self.activation
+        chapters = self.chapters
         for _ in range(n):
             try:
                 with np.errstate(over="raise", invalid="raise", divide="raise"):
-                    z1, a1, z2, p = forward(P, X, activation)
-                    grads = backward(P, X, y, z1, a1, p, activation)
-                    before = {name: W.copy() for name, W in P.items()}
-                    update(P, grads, self.lr)
-                    loss, acc = bce_loss(p, y), accuracy(p, y)
+                    if chapters:
+                        z1, a1, z2, p = forward(P, X, activation)
+                        grads = backward(P, X, y, z1, a1, p, activation)
+                        before = {name: W.copy() for name, W in P.items()}
+                        update(P, grads, self.lr)
+                        loss, acc = bce_loss(p, y), accuracy(p, y)
+                    else:
+                        z, a, p = layers.forward(P, X, activation)
+                        grads = layers.backward(P, X, y, z, a, p, activation)
+                        before = {name: W.copy() for name, W in P.items()}
+                        layers.update(P, grads, self.lr)
+                        loss, acc = layers.loss(p, y), layers.accuracy(p, y)
             except FloatingPointError as err:
                 if "before" in locals():
                     for name, W in before.items():
@@ -186,6 +240,9 @@ class Playground:
         'resize' (a redraw)."""
         key = KEY_ALIASES.get(key, key)
         self.message = ""
+        if key in LAYER_KEYS:
+            self.set_pick(LAYER_KEYS.index(key))
+            return
         if key in ("up", "down", "pgup", "pgdn"):
             step = {"up": -1, "down": 1, "pgup": -self.page, "pgdn": self.page}[key]
             self.scroll = max(0, self.scroll + step)
@@ -197,6 +254,8 @@ class Playground:
             "r": self.reset, "n": lambda: self.change("seed", self.seed + 1, self.new_data),
             "h": lambda: self.set_hidden(self.hidden - 1),
             "H": lambda: self.set_hidden(self.hidden + 1),
+            "l": lambda: self.set_depth(len(self.widths) - 1),
+            "L": lambda: self.set_depth(len(self.widths) + 1),
             "a": lambda: self.change("activation", following(tuple(ACTIVATIONS), self.activation),
                                      self.reset),
             "d": lambda: self.change("data", following(DATA_NAMES, self.data), self.new_data),
@@ -233,10 +292,59 @@ class Playground:
         self.speed = SPEEDS[min(max(at + by, 0), len(SPEEDS) - 1)]
 
     def set_hidden(self, hidden):
-        if 1 <= hidden <= MOST_UNITS:
-            self.change("hidden", hidden, self.new_weights)
-        else:
+        """The picked hidden layer's units, with new starting weights."""
+        if not 1 <= hidden <= MOST_UNITS:
             self.message = f"hidden units go from 1 to {MOST_UNITS}"
+            return
+        widths = list(self.widths)
+        widths[self.pick] = hidden
+        self.set_widths(tuple(widths), self.pick)
+
+    def set_depth(self, depth):
+        """One hidden layer fewer (the last) or more (after the last, as wide, and picked), with
+        new starting weights."""
+        if not 1 <= depth <= MOST_LAYERS:
+            self.message = f"hidden layers go from 1 to {MOST_LAYERS}"
+            return
+        widths = self.widths[:depth] + self.widths[-1:] * (depth - len(self.widths))
+        self.set_widths(widths, min(self.pick, depth - 1) if depth < len(self.widths)
+                        else depth - 1)
+
+    def set_widths(self, widths, pick):
+        """New hidden layers and new starting weights, where they fit in the memory budget that
+        --play's start was checked against (flags.refuse_early); else it says so."""
+        too_big = self.beyond_budget(widths)
+        if too_big:
+            self.message = too_big
+            return
+        self.pick = pick
+        self.change("widths", widths, self.new_weights)
+
+    def beyond_budget(self, widths):
+        """What to say if hidden layers of these widths would take the playground past the
+        memory budget, as a run of them with a picture would (flags.run_memory); else None."""
+        from types import SimpleNamespace
+        from companion.cli import memory_budget
+        from companion.flags import run_memory, size
+        run = SimpleNamespace(activation=self.activation, layers=tuple(widths),
+                              hidden=widths[0], boundary=True, features=False, watch=False,
+                              hidden_space=False, plot=None, curve=False, epochs=0)
+        need = run_memory(run, self.points + self.test, self.X.shape[1], self.classes)
+        budget = memory_budget()
+        if need <= budget:
+            return None
+        net = "-".join(map(str, [self.X.shape[1], *widths, 1 if self.classes == 2 else
+                                 self.classes]))
+        return (f"a {net} network would need about {size(need, up=True)} of memory; the "
+                f"budget is {size(budget, up=False)}")
+
+    def set_pick(self, layer):
+        """The hidden layer that h and H change, from 0: nothing else changes."""
+        if layer < len(self.widths):
+            self.pick = layer
+        else:
+            self.message = (f"no hidden layer {layer + 1}: there are {len(self.widths)} "
+                            "(L adds one)")
 
     def change(self, name, value, then):
         setattr(self, name, value)
@@ -256,13 +364,15 @@ class Playground:
 
     def measured(self):
         """loss, train-acc, test-acc (nan without a test set) of the current weights."""
+        forward_of, loss_of, accuracy_of = (forward, bce_loss, accuracy) if self.chapters \
+            else (layers.forward, layers.loss, layers.accuracy)
         with np.errstate(all="ignore"):
-            p = forward(self.params, self.X, self.activation)[-1]
-            loss, acc = float(bce_loss(p, self.y)), float(accuracy(p, self.y))
+            p = forward_of(self.params, self.X, self.activation)[-1]
+            loss, acc = float(loss_of(p, self.y)), float(accuracy_of(p, self.y))
             test = math.nan
             if self.test:
-                test = float(accuracy(forward(self.params, self.Xt, self.activation)[-1],
-                                      self.yt))
+                test = float(accuracy_of(forward_of(self.params, self.Xt, self.activation)[-1],
+                                         self.yt))
         return loss, acc, test
 
     def status(self):
@@ -270,7 +380,7 @@ class Playground:
         words = [f"epoch {self.epoch}", f"loss {unit_for(loss, 4)}", f"train-acc {acc:.3f}"]
         if self.test:
             words.append(f"test-acc {test:.3f}")
-        words += [f"lr {self.lr:g}", f"hidden {self.hidden}", self.activation, self.data,
+        words += [f"lr {self.lr:g}", f"net {self.net()}", self.activation, self.data,
                   f"seed {self.seed}", f"init {self.init}", f"speed {self.speed}/frame",
                   "running" if self.running else "broken down" if self.broken else "paused"]
         if self.broken or self.message:
@@ -284,26 +394,33 @@ class Playground:
         """The current view (or the help page) as lines, drawn to fit cols x rows where it can."""
         if self.help:
             return HELP
-        with np.errstate(all="ignore"):
-            return getattr(self, "draw_" + VIEWS[self.view].replace(" ", "_"))(cols, rows)
+        try:
+            with np.errstate(all="ignore"):
+                return getattr(self, "draw_" + VIEWS[self.view].replace(" ", "_"))(cols, rows)
+        except Refused as err:  # a picture that can't draw this network says why
+            return fitted([f"{VIEWS[self.view]}: {err}"], cols)
 
     def draw_regions(self, cols, rows):
-        from companion.pictures import POINTS_MARKS, REGIONS_MARKS, boundary_map
-        legend = rows >= 14
+        from companion.pictures import boundary_map, key
+        head = fitted(key(self.classes), cols)
+        if rows < 14 or rows - len(head) < 11:  # the map first: the legend where there's room
+            head = []
         text = boundary_map(self.params, self.X, self.y, self.activation,
                             cols=clamp(cols - 9, 16, 160),
-                            rows=clamp(rows - 3 - 2 * legend, 4, 60), legend=False)
-        head = [REGIONS_MARKS, "training " + POINTS_MARKS] if legend else []
+                            rows=clamp(rows - 3 - len(head), 4, 60), legend=False)
         return head + text.split("\n")
 
     def draw_units(self, cols, rows):
         from companion.pictures import feature_maps
-        per_row = min(self.hidden, max(1, (cols + 3) // 20))  # 17 columns a map, 3 between
-        groups = math.ceil(self.hidden / per_row)
+        units = self.widths[0]  # the first hidden layer's: the features made from the inputs
+        per_row = min(units, max(1, (cols + 3) // 20))  # 17 columns a map, 3 between
+        groups = math.ceil(units / per_row)
         unit_rows = clamp((rows - 2) // groups - 2, 4, 12)
         unit_cols = clamp((cols + 3) // per_row - 3, 17, 30)
+        # the XOR clusters' centres, which the maps mark, mean something on XOR alone
+        centres = {} if self.data == "xor" else {"centres": None}
         return feature_maps(self.params, self.X, self.activation, cols=unit_cols, rows=unit_rows,
-                            per_row=per_row).split("\n")
+                            per_row=per_row, **centres).split("\n")
 
     def draw_hidden_space(self, cols, rows):
         from companion.pictures import hidden_space_map
@@ -331,6 +448,9 @@ class Playground:
         return lines
 
     def draw_by_hand(self, cols, rows):
+        if not self.chapters:
+            return fitted([f"by hand: --by-hand steps the chapter's network alone, one hidden "
+                           f"layer and 2 classes; this one is {self.net(mark=False)}"], cols)
         from companion.by_hand import listing
         from companion.inputs import four_points
         head = f"--by-hand at epoch {self.epoch} (up/down scroll):"
@@ -348,7 +468,12 @@ class Playground:
             return [said if len(said) <= cols else f"too small: needs {least}"[:cols]]
         top = packed(self.status(), cols)
         bottom = packed(self.key_help(), cols)
+        if rows - len(top) - len(bottom) < ROOM:  # a small window: the view before the keys
+            bottom = packed(["? help (the keys)", "q quit"], cols)
         room = rows - len(top) - len(bottom)
+        if room < 2:  # a status too long for the window: its first lines
+            top = top[:max(1, rows - len(bottom) - 2)]
+            room = rows - len(top) - len(bottom)
         body = self.view_lines(cols, room)
         self.page = max(1, room - 1)
         shown = body
@@ -369,9 +494,11 @@ class Playground:
 
     def flags(self):
         """The command-line flags of the settings that differ from the defaults."""
+        hidden = (("--hidden", self.widths[0], 8) if len(self.widths) == 1 else
+                  ("--layers", ",".join(map(str, self.widths)), None))
         given = [("--data", self.data, "xor"), ("--points", self.points, 400),
                  ("--test", self.test, 0), ("--noise", self.noise, 0.35),
-                 ("--seed", self.seed, 0), ("--hidden", self.hidden, 8),
+                 ("--seed", self.seed, 0), hidden,
                  ("--activation", self.activation, "tanh"), ("--init", self.init, "xavier"),
                  ("--lr", self.lr, 0.5)]
         return [f"{flag} {command_number(value) if isinstance(value, float) else value}"
@@ -381,7 +508,9 @@ class Playground:
         """What quitting prints on the normal screen: where the run stood, and the commands
         that start it again."""
         flags = self.flags()
-        lines = [wrap(f"--play stopped {self.where()}; {self.hidden} hidden units, "
+        shape = (f"{self.widths[0]} hidden units" if len(self.widths) == 1 else
+                 f"hidden layers {','.join(map(str, self.widths))}")
+        lines = [wrap(f"--play stopped {self.where()}; {shape} ({self.net(mark=False)}), "
                       f"{self.activation}, lr {self.lr:g}, {self.data}, seed {self.seed}, "
                       f"init {self.init}", indent="  "),
                  "to play again from these settings:",
@@ -405,6 +534,12 @@ def following(names, name):
 
 def clamp(value, low, high):
     return max(low, min(high, value))
+
+
+def fitted(lines, cols):
+    """Each line wrapped to cols columns (never inside a word such as 2-8-1)."""
+    return [part for line in lines
+            for part in textwrap.wrap(line, cols, break_on_hyphens=False) or [""]]
 
 
 def packed(words, cols):
@@ -561,6 +696,10 @@ def main(args):
             raise Refused(f"--play {why}")
         if args.hidden > MOST_UNITS:  # the pictures, redrawn 20 times a second, stay small
             raise Refused(f"--play takes at most {MOST_UNITS} hidden units, not {args.hidden}")
+        widest = max(getattr(args, "layers", None) or (0,))
+        if widest > MOST_UNITS:
+            raise Refused(f"--play takes at most {MOST_UNITS} units in a hidden layer, not "
+                          f"{widest}")
         refuse_early(args)
         try:
             import curses

@@ -15,7 +15,10 @@ import pytest
 import nn_from_scratch
 from companion import run as companion_run
 from companion import play
+from companion import layers
 from companion.by_hand import listing
+from companion.datasets import DATA_NAMES, make_data, make_test_data
+from companion.flags import MOST_LAYERS
 from companion.play import BUDGET, FRAME, VIEWS, Playground, run
 from conftest import ROOT
 from nn_from_scratch import backward, bce_loss, forward, init_params, make_xor_data, train, update
@@ -111,10 +114,207 @@ def test_h_and_H_change_the_shapes_with_new_starting_weights():
     assert game.epoch == 0 and same_bits(game.params, init_params(2, 7))
     game.press("H")
     game.press("H")
-    assert game.params["W1"].shape == (2, 9) and "hidden 9" in game.status()
+    assert game.params["W1"].shape == (2, 9) and "net 2-9-1" in game.status()
     one = Playground(hidden=1)
     one.press("h")  # no fewer than one
     assert one.hidden == 1 and one.message
+
+
+def shapes(params):
+    return {name: W.shape for name, W in params.items()}
+
+
+def test_L_adds_a_hidden_layer_and_l_removes_one_with_new_starting_weights():
+    game = Playground()
+    game.train_epochs(10)
+    game.press("L")  # after the last, as wide, and picked: h and H change it
+    assert game.widths == (8, 8) and game.pick == 1 and game.epoch == 0
+    assert shapes(game.params) == {"W1": (2, 8), "b1": (1, 8), "W2": (8, 8), "b2": (1, 8),
+                                   "W3": (8, 1), "b3": (1, 1)}
+    assert same_bits(game.start, layers.init_params([2, 8, 8, 1])) and not game.chapters
+    assert "net 2-8-[8]-1" in game.status()
+    game.press("h")
+    assert game.widths == (8, 7) and same_bits(game.params, layers.init_params([2, 8, 7, 1]))
+    game.press("L")
+    assert game.widths == (8, 7, 7) and "net 2-8-7-[7]-1" in game.status()
+    game.train_epochs(10)
+    game.press("l")
+    assert game.widths == (8, 7) and game.pick == 1 and game.epoch == 0
+    assert same_bits(game.params, layers.init_params([2, 8, 7, 1]))
+    game.press("l")  # back to the chapter's network, and its own starting weights
+    assert game.widths == (8,) and game.chapters and "net 2-8-1" in game.status()
+    assert same_bits(game.params, init_params())
+
+
+def test_a_digit_picks_the_layer_that_h_and_H_change():
+    game = Playground(layers=(8, 8, 4))
+    assert game.pick == 2 and "net 2-8-8-[4]-1" in game.status()
+    game.press("1")
+    assert game.pick == 0 and "net 2-[8]-8-4-1" in game.status() and game.message == ""
+    game.train_epochs(5)
+    game.press("1")  # picking alone changes nothing else
+    assert game.epoch == 5
+    game.press("H")
+    game.press("H")
+    assert game.widths == (10, 8, 4) and game.epoch == 0
+    assert shapes(game.params)["W1"] == (2, 10) and shapes(game.params)["W2"] == (10, 8)
+    game.press("2")
+    game.press("h")
+    assert game.widths == (10, 7, 4) and shapes(game.params)["W3"] == (7, 4)
+    game.press("l")  # the picked layer was not the last: it stays picked
+    assert game.widths == (10, 7) and game.pick == 1
+
+
+def test_the_limits_of_layers_and_units_are_said_and_change_nothing():
+    game = Playground()
+    game.press("l")  # no fewer than one hidden layer
+    assert game.widths == (8,) and game.message == f"hidden layers go from 1 to {MOST_LAYERS}"
+    assert game.message in game.status()
+    game.press("2")
+    assert game.pick == 0 and game.message == "no hidden layer 2: there are 1 (L adds one)"
+    for _ in range(MOST_LAYERS + 3):
+        game.press("L")
+    assert game.widths == (8,) * MOST_LAYERS and game.pick == MOST_LAYERS - 1
+    assert game.message == f"hidden layers go from 1 to {MOST_LAYERS}"
+    assert layers.depth(game.params) == MOST_LAYERS + 1
+    game.press("s")
+    assert game.message == ""  # said once, then gone with the next key
+    wide = Playground(layers=(2, play.MOST_UNITS))
+    wide.press("H")
+    assert wide.widths == (2, play.MOST_UNITS) and wide.message.startswith("hidden units go")
+    wide.press("1")
+    wide.press("h")
+    wide.press("h")
+    assert wide.widths == (1, play.MOST_UNITS) and wide.message.startswith("hidden units go")
+    assert play.LAYER_KEYS == tuple("12345678")[:MOST_LAYERS]
+
+
+def test_a_network_past_the_memory_budget_is_said_and_not_built(monkeypatch):
+    monkeypatch.setenv("NN_MEMORY_BUDGET", "3e8")  # flags.refuse_early's budget, at --play's start
+    game = Playground(points=200_000)
+    game.train_epochs(1)
+    game.press("H")
+    assert game.widths == (9,) and game.epoch == 0 and game.message == ""
+    game.train_epochs(1)
+    game.press("L")  # a second layer of 200,000 x 9 arrays: past 300 MB
+    assert game.widths == (9,) and game.epoch == 1 and game.pick == 0
+    assert re.fullmatch(r"a 2-9-9-1 network would need about \d+\.\d MB of memory; the "
+                        r"budget is 300\.0 MB", game.message)
+    assert game.message in game.status() and layers.depth(game.params) == 2
+
+
+def test_a_deep_network_trains_as_layers_train_does_bit_for_bit():
+    game = Playground(data="moons", layers=(8, 8, 4), test=50)
+    game.running = False
+    X, y = make_data("moons", 0, 0.35, 400)
+    params = layers.init_params([2, 8, 8, 4, 1], "xavier", 0)
+    assert same_bits(game.params, params)
+    game.train_epochs(300)
+    log = layers.train(params, X, y, epochs=300)
+    assert game.epoch == 300 and same_bits(game.params, params)
+    for epoch, loss, acc in log:  # the curve keeps what layers.train's log measures
+        assert game.loss[epoch] == loss and game.acc[epoch] == acc
+    assert game.loss[299] < 0.5 * game.loss[0] and game.measured()[1] > 0.8
+    game.press("r")  # and r goes back to its starting weights
+    assert same_bits(game.params, layers.init_params([2, 8, 8, 4, 1], "xavier", 0))
+
+
+def test_the_chapters_network_trains_with_the_chapters_functions_and_no_other(monkeypatch):
+    # layers.py's functions compute the chapter's network bit for bit: only this tells which
+    def refused(*args, **kwargs):
+        raise AssertionError("the wrong module's function")
+
+    for name in ("forward", "backward", "update", "loss", "accuracy", "init_params"):
+        monkeypatch.setattr(play.layers, name, refused)
+    game = Playground(test=20)
+    game.train_epochs(3)
+    game.press("n")
+    game.status()
+    monkeypatch.undo()
+    for name in ("forward", "backward", "update", "bce_loss", "accuracy", "init_params"):
+        monkeypatch.setattr(play, name, refused)
+    for deep in (Playground(layers=(8, 8), test=20), Playground(data="spiral3", test=20)):
+        deep.train_epochs(3)
+        deep.press("n")
+        deep.status()
+        assert deep.epoch == 0 and not deep.broken
+
+
+def test_play_layers_starts_with_those_layers():
+    args = companion_run.parse_args(["--play", "--layers", "8,8,4", "--data", "spiral3"])
+    game = Playground.from_args(args)
+    assert game.widths == (8, 8, 4) and game.pick == 2 and game.classes == 3
+    assert shapes(game.params)["W4"] == (4, 3)
+    assert same_bits(game.params, layers.init_params([2, 8, 8, 4, 3]))
+    one = Playground.from_args(companion_run.parse_args(["--play", "--layers", "5"]))
+    assert one.widths == (5,) and one.chapters and same_bits(one.params, init_params(2, 5))
+
+
+def test_more_units_in_a_layer_than_it_draws_are_refused_in_one_line(capsys, monkeypatch):
+    monkeypatch.setattr(play, "cannot_play", lambda *args: None)  # as if on a terminal
+    assert companion_run.main(["--play", "--layers", "8,257"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == ("nn_from_scratch.py: --play takes at most 256 units in a "
+                                 "hidden layer, not 257\n")
+
+
+@pytest.mark.parametrize("settings", [dict(layers=(8, 8)), dict(data="spiral3"),
+                                      dict(data="spiral3", layers=(6, 5, 4))])
+def test_by_hand_says_in_a_line_that_it_steps_the_chapters_network_alone(settings):
+    game = Playground(**settings)
+    game.view = VIEWS.index("by hand")
+    net = game.net(mark=False)
+    body = game.screen(80, 24)[2:-3]
+    assert " ".join(" ".join(body).split()) == (
+        "by hand: --by-hand steps the chapter's network alone, one hidden layer and 2 "
+        f"classes; this one is {net}")
+    game.press("l" if len(game.widths) > 1 else "d")  # d: spiral3 to xor
+    if game.chapters:
+        assert "--by-hand at epoch 0" in " ".join(game.screen(80, 24))
+
+
+@pytest.mark.parametrize("cols, rows", [(80, 24), (40, 10), (160, 50)])
+@pytest.mark.parametrize("settings", [dict(layers=(8, 8)), dict(data="spiral3", test=60),
+                                      dict(data="spiral3", layers=(5, 5, 5, 5, 5, 5, 5, 5),
+                                           test=60)])
+def test_every_view_of_a_deeper_or_three_class_network_fits_and_draws_it(cols, rows,
+                                                                        settings):
+    game = Playground(**settings)
+    game.train_epochs(30)
+    K = game.classes
+    for view, heading in HEADINGS.items():
+        game.view = VIEWS.index(view)
+        lines = game.screen(cols, rows)
+        text = "\n".join(lines)
+        assert len(lines) == rows and max(len(line) for line in lines) <= cols
+        assert lines[0].startswith("epoch 30  loss") and lines[-1].endswith("q quit")
+        if view == "by hand":
+            assert "by hand: --by-hand steps the chapter's network alone" in " ".join(
+                text.split())
+        elif rows >= 24:
+            assert heading in text or view == "regions"
+        if view == "regions" and rows >= 24 and K == 3:
+            assert "decision regions" in text
+            drawn = set("".join(line.split("|")[1] for line in lines if line.count("|") == 2))
+            assert drawn & set("aA") and drawn & set("bB") and drawn & set("cC")  # 3 classes
+        if view == "units" and rows >= 24:
+            assert f"unit {game.widths[0]}" in text
+            assert ("cluster centres" in text) == (game.data == "xor")
+
+
+def test_a_picture_that_refuses_shows_why_in_its_view(monkeypatch):
+    from companion import pictures
+
+    def refusing(*args, **kwargs):
+        raise play.Refused("this picture can't draw that network")
+
+    monkeypatch.setattr(pictures, "hidden_space_map", refusing)
+    game = Playground(layers=(8, 8))
+    game.view = VIEWS.index("hidden space")
+    lines = game.screen(80, 24)
+    assert "hidden space: this picture can't draw that network" in lines
+    game.press("v")
+    assert "hidden space" not in " ".join(game.screen(80, 24)[3:-3])
 
 
 def test_v_cycles_every_view_and_V_goes_back():
@@ -146,11 +346,45 @@ def test_the_other_setting_keys_start_over(key, changed, resets):
 
 def test_d_draws_each_data_set_and_the_test_set_has_an_accuracy():
     game = Playground(test=100)
-    for name in ("circles", "moons", "spiral", "xor"):
+    seen = []
+    for _ in DATA_NAMES:
         game.press("d")
-        assert game.data == name and len(game.X) == 400 and len(game.Xt) == 100
+        seen.append(game.data)
+        assert len(game.X) == 400 and len(game.Xt) == 100 and game.epoch == 0
+        classes = 3 if game.data == "spiral3" else 2
+        assert game.classes == classes and game.chapters == (classes == 2)
+        assert game.params["W2"].shape == (8, 1 if classes == 2 else 3)
+        assert f"net 2-8-{1 if classes == 2 else 3}" in game.status()
         assert re.search(r"test-acc \d\.\d{3}", " ".join(game.status()))
+        game.train_epochs(3)
+        for view in range(len(VIEWS)):
+            game.view = view
+            lines = game.screen(80, 24)
+            assert len(lines) == 24 and max(map(len, lines)) <= 80
+    assert seen == [*DATA_NAMES[1:], DATA_NAMES[0]] and "spiral3" in seen
     assert "test-acc" not in " ".join(Playground().status())
+
+
+def test_spiral3s_three_classes_train_a_softmax_as_layers_train_does_bit_for_bit():
+    game = Playground(data="spiral3", test=90, hidden=12, lr=1.0)
+    game.running = False
+    assert game.classes == 3 and not game.chapters
+    assert game.params["W2"].shape == (12, 3) and "net 2-12-3" in game.status()
+    X, y = make_data("spiral3", 0, 0.35, 400)
+    params = layers.init_params([2, 12, 3], "xavier", 0)
+    assert same_bits(game.params, params)
+    game.train_epochs(1000)
+    log = layers.train(params, X, y, lr=1.0, epochs=1000)
+    assert game.epoch == 1000 and same_bits(game.params, params)
+    for epoch, loss, acc in log:  # the softmax's cross-entropy, accuracy by argmax
+        assert game.loss[epoch] == loss and game.acc[epoch] == acc
+    assert game.loss[999] < 0.7 * game.loss[0]
+    loss, acc, test = game.measured()
+    p = layers.predict(params, X)
+    assert loss == layers.loss(p, y) and acc == np.mean(p.argmax(1) == y[:, 0]) > 0.5
+    Xt, yt = make_test_data("spiral3", 0, 0.35, 90)
+    assert test == np.mean(layers.predict(params, Xt).argmax(1) == yt[:, 0])
+    assert f"train-acc {acc:.3f}" in game.status() and f"test-acc {test:.3f}" in game.status()
 
 
 def test_speed_keys_step_through_the_speeds_and_stop_at_the_ends():
@@ -165,8 +399,9 @@ def test_speed_keys_step_through_the_speeds_and_stop_at_the_ends():
     assert game.speed == play.SPEEDS[-1]
 
 
-def test_a_learning_rate_that_blows_up_pauses_with_the_last_good_weights():
-    game = Playground(activation="relu", lr=1e300)
+@pytest.mark.parametrize("settings", [{}, dict(layers=(8, 8)), dict(data="spiral3")])
+def test_a_learning_rate_that_blows_up_pauses_with_the_last_good_weights(settings):
+    game = Playground(activation="relu", lr=1e300, **settings)
     game.train_epochs(5)
     assert not game.running and game.broken and "broke down at epoch" in game.broken
     assert all(np.isfinite(W).all() for W in game.params.values())
@@ -245,20 +480,24 @@ def test_a_view_taller_than_the_window_scrolls_and_says_where():
     game = Playground()
     game.view = VIEWS.index("by hand")
     first = game.screen(80, 24)
-    assert "-- lines 1-19 of" in first[-3]
+    keys = len(play.packed(game.key_help(), 80))  # the keys' lines at the bottom
+    assert "-- lines 1-" + str(24 - 2 - keys - 1) + " of" in first[-keys - 1]
     game.press("down")
     assert game.screen(80, 24)[2] == first[3]
     for _ in range(500):
         game.press("pgdn")
     last = game.screen(80, 24)
-    total = int(re.search(r"of (\d+):", last[-3]).group(1))
-    assert f"-{total} of {total}" in last[-3]
+    total = int(re.search(r"of (\d+):", last[-keys - 1]).group(1))
+    assert f"-{total} of {total}" in last[-keys - 1]
 
 
 def test_the_help_page_toggles():
     game = Playground()
     game.press("?")
     assert any("keys of the playground" in line for line in game.screen(80, 24))
+    assert max(len(line) for line in play.HELP) <= 80  # not cut off at 80 columns
+    said = " ".join(play.HELP)
+    assert all(f"  {k}  " in said for k in "hHlL") and f"1 to {MOST_LAYERS}" in said
     game.press("?")
     assert not any("keys of the playground" in line for line in game.screen(80, 24))
 
@@ -360,6 +599,28 @@ def test_the_summary_says_where_it_stood_and_how_to_start_again():
     train(params, X, y, args.activation, args.lr, args.epochs)
     assert same_bits(params, game.params)  # the same weights the playground stopped at
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("settings, flags", [
+    (dict(layers=(8, 8, 4), seed=3), "--seed 3 --layers 8,8,4"),
+    (dict(data="spiral3", hidden=12, test=30), "--data spiral3 --test 30 --hidden 12"),
+    (dict(data="spiral3", layers=(6, 5)), "--data spiral3 --layers 6,5")])
+def test_the_summary_of_a_deeper_or_three_class_network_starts_and_trains_it_again(
+        capsys, settings, flags, monkeypatch):
+    game = Playground(**settings)
+    game.train_epochs(25)
+    text = game.summary()
+    assert f"({game.net(mark=False)})" in " ".join(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 80
+    playing = re.search(r"python nn_from_scratch.py (--play .*)", text).group(1)
+    assert playing == "--play " + flags
+    again = Playground.from_args(companion_run.parse_args(playing.split()))
+    assert same_bits(again.params, game.start) and again.widths == game.widths
+    training = re.search(r"python nn_from_scratch.py (.*--epochs 25)$", text, re.M).group(1)
+    monkeypatch.setattr(companion_run, "last_run", {})
+    assert companion_run.run(companion_run.parse_args(training.split())) == 0
+    assert same_bits(companion_run.last_run["params"], game.params)  # the very same weights
+    assert f"final train accuracy: {game.measured()[1]:.3f}" in capsys.readouterr().out
 
 
 def test_a_command_to_copy_stays_one_line_however_long():
@@ -701,12 +962,43 @@ def test_on_a_terminal_h_changes_the_shapes(session):
     game.wait_for("hidden units: '#'")
     assert "unit 8:" in game.text()
     game.send("h")
-    game.wait_for(r"hidden 7 ")
+    game.wait_for(r"net 2-7-1 ")
     assert "unit 7:" in game.text() and "unit 8:" not in game.text()
     game.send("HH")
-    game.wait_for(r"hidden 9 ")
+    game.wait_for(r"net 2-9-1 ")
     game.send("q")
     assert game.finish() == 0
+
+
+@pytest.mark.slow
+def test_on_a_terminal_layers_are_added_removed_picked_and_drawn(session):
+    game = session("--layers", "8,8")
+    game.wait_for(re.escape("net 2-8-[8]-1 ") + ".*running")
+    game.paused()
+    game.send("L")
+    game.wait_for(re.escape("net 2-8-8-[8]-1 ") + ".*paused")
+    assert re.search(r"^epoch 0 ", game.text(), re.M)  # new starting weights
+    game.send("1H")
+    game.wait_for(re.escape("net 2-[9]-8-8-1 "))
+    game.send("v")  # the units of the first hidden layer
+    game.wait_for(r"^unit 9$")
+    game.send("vvv")
+    game.wait_for("by hand: --by-hand steps the chapter's network alone")
+    game.send("l")
+    game.wait_for(re.escape("net 2-[9]-8-1 "))
+    game.send("L" * MOST_LAYERS)
+    game.wait_for(f"hidden layers go from 1 to {MOST_LAYERS}")
+    game.send("d" * DATA_NAMES.index("spiral3"))
+    game.wait_for(r"net 2-9-8(-8){5}-\[8\]-3 .*spiral3")
+    game.send("v")
+    game.wait_for("decision regions")
+    game.send("S")
+    game.wait_for(r"^epoch 10 ")
+    assert all(len(line.rstrip()) <= 80 for line in game.screen.display)
+    game.send("q")
+    assert game.finish() == 0
+    summary = game.raw[game.raw.rindex(b"\x1b[?1049l"):].decode()
+    assert "--play --data spiral3 --layers 9,8,8,8,8,8,8,8" in summary
 
 
 @pytest.mark.slow
