@@ -15,8 +15,8 @@ This file is the claims, one function each that measures it on a seed, and one t
 all the seeds; then the report, its summary, and main(). Everything is built from
 nn_from_scratch.py's functions. Two models are new, because the chapter talks about them: plain
 logistic regression (Chapter 7's model, no hidden layer: companion/seeds.py), and a deep stack
-of hidden layers for the claims about depth, below, whose backward pass is the chapter's chain
-rule in a loop (no biases, to keep it short).
+of hidden layers for the claims about depth, (f) and (h): companion/layers.py's, the chapter's
+lines in a loop over the layers (its biases start at zero, so they change nothing here).
 
 How it runs (companion/seeds.py): every network is trained once for each seed, many seeds at
 once, and shared by the claims that use it (claims (c), (e), (g) and (i) all use the chapter's
@@ -32,13 +32,13 @@ import signal  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from companion import sweeps  # noqa: E402
+from companion import layers, sweeps  # noqa: E402
 from companion.many import SOLVED  # noqa: E402
 from companion.memory import over_budget, report_memory  # noqa: E402
 from companion.seeds import DEAD_START, TABLE, measure_all, work_units  # noqa: E402
 from companion.workers import WorkerDied, most_workers  # noqa: E402
-from nn_from_scratch import (ACTIVATIONS, CENTRES, LABELS, Diverged, backward,  # noqa: E402
-                             forward, init_params, init_weights, sigmoid)
+from nn_from_scratch import (CENTRES, LABELS, Diverged, backward, forward,  # noqa: E402
+                             init_params)
 
 NEAR_CHANCE = 0.1   # "near 50%": an accuracy within 0.1 of 0.5
 # A number under 1e-12 is float64's rounding, not a measurement: its last digits differ from one
@@ -49,36 +49,24 @@ ONE_LINE = 0.8      # a straight-line boundary gets at most 3 of the 4 clusters 
 SATURATED = 0.99    # a tanh unit with |a| above this passes on less than 2% of its gradient
 
 
-# ---- a deep stack, for the claims about depth ----
+# ---- a deep stack, for the claims about depth: companion/layers.py's ----
 
-def deep_init(seed, depth, width=32, n_in=2, gain=1.0):
-    """Weights of n_in -> depth hidden layers of `width` -> 1: gain times the chapter's
-    N(0,1)/sqrt(n_in) (gain sqrt(2) is He's)."""
-    rng = np.random.default_rng(seed)
-    sizes = [n_in] + [width] * depth + [1]
-    return [gain * init_weights(rng, a, b) for a, b in zip(sizes[:-1], sizes[1:])]
-
-
-def deep_forward(Ws, X, activation):
-    """Each hidden layer's z and a (z[0] is None, a[0] is X), and p."""
-    f, _ = ACTIVATIONS[activation]
-    z, a = [None], [X]
-    for W in Ws[:-1]:
-        z.append(a[-1] @ W)
-        a.append(f(z[-1]))
-    return z, a, sigmoid(a[-1] @ Ws[-1])
+def deep_stack(seed, depth, width=32, n_in=2, gain=1.0):
+    """layers.py's network of n_in -> depth hidden layers of `width` -> 1 sigmoid unit, drawn
+    as --layers draws it: every weight gain times the chapter's N(0,1)/sqrt(n_in) (gain
+    sqrt(2) is He's), every bias zero."""
+    params = layers.init_params(layers.sizes(n_in, [width] * depth, 2), "xavier", seed)
+    for l in range(1, layers.depth(params) + 1):
+        params[f"W{l}"] = gain * params[f"W{l}"]
+    return params
 
 
-def deep_backward(Ws, z, a, p, y, activation):
-    """dL/dW for every layer: the chapter's backward pass, repeated from the output down."""
-    _, slope = ACTIVATIONS[activation]
-    dz = (p - y) / len(y)                  # the output's clean (pred - target) form
-    dWs = [None] * len(Ws)
-    for layer in reversed(range(len(Ws))):
-        dWs[layer] = a[layer].T @ dz       # like dW2 = a1.T @ dz2
-        if layer:  # like dz1 = (dz2 @ W2.T) * slope(z1, a1)
-            dz = (dz @ Ws[layer].T) * slope(z[layer], a[layer])
-    return dWs
+def weight_gradients(params, X, y, activation):
+    """|dL/dW| of every layer, W1 first (the output unit's last): layers.py's backward pass
+    from the start, the biases' gradients left out."""
+    z, a, p = layers.forward(params, X, activation)
+    grads = layers.backward(params, X, y, z, a, p, activation)
+    return [np.linalg.norm(grads[f"W{l}"]) for l in range(1, layers.depth(params) + 1)]
 
 
 # ---- the claims: each measures one seed, then reports on all of them ----
@@ -220,10 +208,9 @@ VANISHING_DEPTH = 10
 
 def vanishing_gradient(s):
     row = {}
+    params = deep_stack(s.seed, VANISHING_DEPTH)
     for activation in ("sigmoid", "tanh", "relu"):
-        Ws = deep_init(s.seed, VANISHING_DEPTH)
-        z, a, p = deep_forward(Ws, s.X, activation)
-        row[activation] = [np.linalg.norm(dW) for dW in deep_backward(Ws, z, a, p, s.y, activation)]
+        row[activation] = weight_gradients(params, s.X, s.y, activation)
     return row
 
 
@@ -379,8 +366,8 @@ def signal_variance(s):
     row = {}
     for activation in ("tanh", "relu"):
         for name, gain in SCALINGS.items():
-            Ws = deep_init(s.seed, STACK_DEPTH, STACK_WIDTH, gain=gain)
-            _, a, _ = deep_forward(Ws, s.X, activation)
+            _, a, _ = layers.forward(deep_stack(s.seed, STACK_DEPTH, STACK_WIDTH, gain=gain),
+                                     s.X, activation)
             row[activation, name] = {"std": [layer.std() for layer in a[1:]],
                                      "saturated": np.mean(np.abs(a[-1]) > SATURATED)}
     return row

@@ -40,9 +40,9 @@ TARGETS = {
     "companion/many.py": None,
     # the verdicts, and the measuring code: every number that sets up a claim
     "companion/seeds.py": None,
-    "companion/sweeps.py": {"sweep_nets", "scored", "sweep_row"},
-    "experiments.py": {"deep_init", "deep_forward",
-                       "deep_backward", "depth_collapse", "hidden_layer_solves_xor",
+    "companion/layers.py": None,
+    "companion/sweeps.py": {"sweep_nets", "scored", "sweep_row", "layered_net"},
+    "experiments.py": {"deep_stack", "weight_gradients", "depth_collapse", "hidden_layer_solves_xor",
                        "constant_init", "large_init", "vanishing_gradient",
                        "off_everywhere", "dark_clusters", "activation_table", "signal_variance",
                        "bending", "zero_centred", "part_rate", "summary_table",

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import experiments
-from experiments import CLAIMS, deep_backward, deep_forward, deep_init, report, seeds_verdict
+from experiments import CLAIMS, deep_stack, report, seeds_verdict, weight_gradients
 from conftest import ROOT
-from companion import many, seeds, sweeps, workers
+from companion import layers, many, seeds, sweeps, workers
 from companion.seeds import Seed, measure_all
 from companion.gradcheck import numeric_gradient, relative_error
 from nn_from_scratch import (CENTRES, accuracy, bce_loss, forward, init_params, make_xor_data,
@@ -219,16 +219,29 @@ def test_bad_seeds_argument_gets_one_line(capsys):
         assert exit_.value.code == 2 and len(capsys.readouterr().err.splitlines()) == 1
 
 
+def test_the_deep_stack_is_layers_network_with_every_weight_times_the_gain():
+    # claims (f) and (h) run on companion/layers.py: its draws, each W scaled, the biases zero
+    drawn = layers.init_params([2, 4, 4, 4, 1], "xavier", 3)
+    for gain in (1.0, 3.0):
+        stack = deep_stack(3, depth=3, width=4, gain=gain)
+        assert list(stack) == list(drawn)
+        for name, W in drawn.items():
+            expected = W * gain if name.startswith("W") else np.zeros_like(W)
+            assert np.array_equal(stack[name], expected), name
+
+
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "gelu", "silu"])
-def test_deep_gradients_match_finite_differences(activation):
+def test_the_deep_stacks_gradient_norms_are_its_weights_by_finite_differences(activation):
+    # weight_gradients: one norm per layer's W, W1 first, the biases' gradients left out
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((6, 2)), rng.integers(0, 2, (6, 1)).astype(float)
-    Ws = deep_init(0, depth=3, width=4)
-    z, a, p = deep_forward(Ws, X, activation)
-    analytic = deep_backward(Ws, z, a, p, y, activation)
-    for W, dW in zip(Ws, analytic):
-        numeric = numeric_gradient(lambda: bce_loss(deep_forward(Ws, X, activation)[2], y), W)
-        assert relative_error(dW, numeric) < 1e-7
+    params = deep_stack(0, depth=3, width=4, gain=2.0)
+    norms = weight_gradients(params, X, y, activation)
+    assert len(norms) == 4
+    for l, norm in enumerate(norms, start=1):
+        numeric = numeric_gradient(
+            lambda: bce_loss(layers.forward(params, X, activation)[2], y), params[f"W{l}"])
+        assert relative_error(np.array([norm]), np.array([np.linalg.norm(numeric)])) < 1e-7
 
 
 # ---- the worker processes: every way out ends them, and nothing they leave can block ----
@@ -467,7 +480,11 @@ def test_a_cluster_is_dark_from_90_percent_of_its_points_off():
 def test_the_sweeps_defaults_are_nn_from_scratchs():
     from companion.run import parse_args
     defaults = vars(parse_args([]))
-    assert {knob: defaults[knob] for knob in sweeps.SWEEP_DEFAULTS} == sweeps.SWEEP_DEFAULTS
+    knobs = [knob for knob in sweeps.SWEEP_DEFAULTS if knob != "depth"]
+    assert {knob: defaults[knob] for knob in knobs} == {
+        knob: sweeps.SWEEP_DEFAULTS[knob] for knob in knobs}
+    # depth: the chapter's one hidden layer, which nn_from_scratch.py has without --layers
+    assert sweeps.SWEEP_DEFAULTS["depth"] == len(defaults["layers"] or [defaults["hidden"]]) == 1
 
 
 def sweep_run(accuracy, solved_at=None, diverged=False):
