@@ -250,5 +250,6 @@ def test_the_depth_sweep_on_the_docs_page_is_what_the_sweep_prints(background):
         rows[int(ran.split()[0])] = ran_n
     train, test = ({depth: row[k] for depth, row in rows.items()} for k in (0, 3))
     assert train[2] - train[1] > 0.1 and test[2] - test[1] > 0.1
+    assert rows[2][1] > train[1]  # every seed of depth 2 above depth 1's median
     assert all(abs(train[d] - train[2]) < 0.03 and abs(test[d] - test[2]) < 0.03
                for d in (3, 4))
