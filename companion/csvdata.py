@@ -57,8 +57,8 @@ def measure(path):
     at a time: at most lines rows, and at most cells values, so the memory a read needs is
     known before it; and at most that many columns (features and label) in a row, however many
     blank lines there are (a row that a quoted line end spans may have more: read() refuses it,
-    for a cell holding a line end is no number). Lines end at LF, CR LF or CR, where the csv module ends them, so the two
-    agree."""
+    for a cell holding a line end is no number). Lines end at LF, CR LF or CR, where the csv
+    module ends them, so the two agree."""
     lines = commas = longest = current = widest = current_commas = 0
     after_cr = False  # the last chunk ended in \r: a \n first in this one ends no new line
     with opened(path, "rb") as file:

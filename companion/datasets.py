@@ -88,6 +88,12 @@ def spiral3(rng, noise, points):
 
 GENERATED = {"xor": xor, "circles": circles, "moons": moons, "spiral": spiral,
              "spiral3": spiral3}
+CLASSES = {"spiral3": 3}  # the sets of more than two classes, and how many
+
+
+def classes(name):
+    """How many classes the named set has: 2, or CLASSES' count."""
+    return CLASSES.get(name, 2)
 
 TEST_STREAM = 1  # held-out points: default_rng((seed, TEST_STREAM)), a stream of their own
 

@@ -21,7 +21,7 @@ import re
 import signal
 
 import nn_from_scratch as nn
-from companion.datasets import DATA_NAMES
+from companion.datasets import DATA_NAMES, classes
 from companion.inputs import widths
 from companion.cli import (DECIMAL, Progress, Refused, Stop, check_can_write, choice, fail,
                            memory_budget, number, plain, printable, shortened, wrap)
@@ -120,8 +120,8 @@ def add_arguments(parser):
     parser.add_argument_group("the playground").add_argument(
         "--play", action="store_true",
         help="instead of the run: train in a full-screen terminal playground, from the knobs "
-             "above, with keys to pause, step, change the lr live, add or remove layers, reset and look (see "
-             "docs/play.md)")
+             "above, with keys to pause, step, change the lr live, add or remove layers, "
+             "reset and look (see docs/play.md)")
     add_data_arguments(parser)
 
 
@@ -311,9 +311,8 @@ def refuse_early(args):
         from companion.inputs import is_file, rows  # counts a file's rows, not reading it whole
         points, features, reading = rows(args)
         file = is_file(args)
-    need, budget = run_memory(args, points, features) + reading, memory_budget()
-    if args.data == "spiral3":
-        need += run_memory(args, points, features, classes=3) - run_memory(args, points, features)
+    known = 2 if file else classes(args.data)  # a file's: counted once it is read
+    need, budget = run_memory(args, points, features, known) + reading, memory_budget()
     if need > budget and file:
         raise Refused(f"--data {shortened(args.data)}: about {size(need, up=True)}, over the "
                       f"{size(budget, up=False)} budget")

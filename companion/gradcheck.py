@@ -2,8 +2,9 @@
 
     python nn_from_scratch.py --gradcheck     checks at the starting weights and after training
 
-For each of W1, b1, W2, b2 (and W3, b3, ... with --layers), each weight w is nudged by +h and by -h, the loss is computed again,
-and (L(w + h) - L(w - h)) / 2h is compared with what backward() says. The relative error
+For each of W1, b1, W2, b2 (and W3, b3, ... with --layers), each weight w is nudged by +h and
+by -h, the loss is computed again, and (L(w + h) - L(w - h)) / 2h is compared with what
+backward() says. The relative error
 |a - n| / max(|a|, |n|), over a whole array (|.| its Euclidean norm), is judged with the bands of
 the CS231n notes: below 1e-7 right; 1e-7 to 1e-4 suspicious, unless the activation has a kink
 (ReLU's at 0) that a nudge crossed; above 1e-4 wrong.

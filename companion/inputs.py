@@ -146,12 +146,9 @@ def from_file(args):
         held = np.zeros(len(X), bool)
         held[np.random.default_rng((args.seed, datasets.TEST_STREAM)).choice(
             len(X), args.test, replace=False)] = True
-        left = np.unique(y[~held])
-        if len(left) < 2:
-            raise Refused(f"--test {args.test}: the rows left to train on are all one class")
-        if len(left) <= y.max():
-            gone = min(set(range(int(y.max()) + 1)) - set(left.astype(int)))
-            raise Refused(f"--test {args.test}: the rows left to train on have no class {gone}")
+        # every class the file has must be left to train on, as in a held_out column
+        csvdata.check_classes(f"--test {args.test}", y[~held, 0], some_held=True,
+                              classes=int(y.max()) + 1)
     if held is None or not held.any():  # a held_out column of 0s holds nothing out
         return Inputs(X, y, name)
     return Inputs(X[~held], y[~held], name, (X[held], y[held]))

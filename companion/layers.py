@@ -18,7 +18,8 @@ and tests/test_layers.py checks the same probabilities.)
 With one hidden layer and two classes, every function here computes what nn_from_scratch.py's
 does, bit for bit: the same draws for the weights, the same operations in the same order.
 tests/test_layers.py checks that, and the gradient at depths 1 to 4 with 2 to 4 classes. The
-command line does not use this module yet: --layers and several classes are still to come.
+command line trains with this module for --layers and for data of more than two classes
+(companion/run.py); the chapter's network itself with nn_from_scratch.py's own functions.
 """
 
 import numpy as np
@@ -27,10 +28,22 @@ import nn_from_scratch as nn
 
 MOST_CLASSES = 10  # labels 0 to 9: a row of their probabilities still fits in 80 columns
 
+
 def sizes(n_in, hidden, classes):
     """Every layer's width: the inputs, each hidden layer, and the outputs (1 unit for two
     classes, the chapter's sigmoid; K for K classes)."""
     return [n_in, *hidden, 1 if classes == 2 else classes]
+
+
+def sizes_of(params):
+    """The layers' widths of a network's weights: [2, 8, 1] for the chapter's."""
+    return [params["W1"].shape[0]] + [params[f"W{l}"].shape[1] for l in
+                                      range(1, depth(params) + 1)]
+
+
+def name(layer_sizes):
+    """2-8-1, 2-8-8-3: the layers' widths as the chapter names its network."""
+    return "-".join(map(str, layer_sizes))
 
 
 def depth(params):

@@ -92,7 +92,9 @@ def classes(params):
 
 
 def check_marks(K):
-    """K, or Refused, in one line, for more classes than the pictures have marks for."""
+    """K, or Refused, in one line, for more classes than the pictures have marks for. The
+    command line never gets here with more (csvdata refuses a label over MOST_CLASSES - 1):
+    this guards a network built in Python, with more outputs, drawn by these functions."""
     if K > MOST_CLASSES:
         raise Refused(f"the pictures mark at most {MOST_CLASSES} classes; this network has {K}")
     return K

@@ -35,6 +35,7 @@ from companion import layers
 from companion.cli import Refused, Stop, fail, wrap
 from companion.datasets import DATA_NAMES, make_data, make_test_data
 from companion.flags import MOST_LAYERS
+from companion.inputs import widths
 from nn_from_scratch import (ACTIVATIONS, INITS, accuracy, backward, bce_loss, forward,
                              init_params, update)
 
@@ -107,7 +108,7 @@ class Playground:
     def __init__(self, data="xor", points=400, test=0, noise=0.35, seed=0, hidden=8,
                  activation="tanh", init="xavier", lr=0.5, layers=None):
         self.data, self.points, self.test, self.noise = data, points, test, noise
-        self.widths = tuple(layers) if layers else (hidden,)
+        self.widths = tuple(layers or (hidden,))
         self.pick = len(self.widths) - 1
         self.seed, self.activation, self.init = seed, activation, init
         self.lr, self.speed = lr, SPEED
@@ -140,10 +141,9 @@ class Playground:
     def net(self, mark=True):
         """The layers' widths, 2-8-1 as the chapter writes it; with several hidden layers, the
         picked one in brackets (mark): 2-8-[8]-1."""
-        hidden = [f"[{w}]" if mark and k == self.pick and len(self.widths) > 1 else str(w)
-                  for k, w in enumerate(self.widths)]
-        out = 1 if self.classes == 2 else self.classes
-        return "-".join([str(self.X.shape[1]), *hidden, str(out)])
+        sizes = layers.sizes(self.X.shape[1], self.widths, self.classes)
+        return layers.name(f"[{w}]" if mark and k == self.pick + 1 and len(self.widths) > 1
+                           else w for k, w in enumerate(sizes))
 
     # ---- starting over ----
 
@@ -182,22 +182,17 @@ class Playground:
         accuracy are kept for the curve. On a number float64 can't hold the playground pauses,
         with the weights as they were before that epoch, and says so."""
         P, X, y, activation = self.params, self.X, self.y, self.activation
-        chapters = self.chapters
+        forward_of, backward_of, update_of, loss_of, accuracy_of = self.functions()
         for _ in range(n):
             try:
                 with np.errstate(over="raise", invalid="raise", divide="raise"):
-                    if chapters:
-                        z1, a1, z2, p = forward(P, X, activation)
-                        grads = backward(P, X, y, z1, a1, p, activation)
-                        before = {name: W.copy() for name, W in P.items()}
-                        update(P, grads, self.lr)
-                        loss, acc = bce_loss(p, y), accuracy(p, y)
-                    else:
-                        z, a, p = layers.forward(P, X, activation)
-                        grads = layers.backward(P, X, y, z, a, p, activation)
-                        before = {name: W.copy() for name, W in P.items()}
-                        layers.update(P, grads, self.lr)
-                        loss, acc = layers.loss(p, y), layers.accuracy(p, y)
+                    # the chapter's forward() returns z1, a1, z2, p; layers.py's z, a, p:
+                    # backward takes the first two, z1 and a1 or z and a, either way
+                    *cache, p = forward_of(P, X, activation)
+                    grads = backward_of(P, X, y, *cache[:2], p, activation)
+                    before = {name: W.copy() for name, W in P.items()}
+                    update_of(P, grads, self.lr)
+                    loss, acc = loss_of(p, y), accuracy_of(p, y)
             except FloatingPointError as err:
                 if "before" in locals():
                     for name, W in before.items():
@@ -208,6 +203,13 @@ class Playground:
                 return
             self.keep(loss, acc)
             self.epoch += 1
+
+    def functions(self):
+        """forward, backward, update, loss and accuracy: the chapter's own for its network,
+        layers.py's for any other."""
+        if self.chapters:
+            return forward, backward, update, bce_loss, accuracy
+        return layers.forward, layers.backward, layers.update, layers.loss, layers.accuracy
 
     def keep(self, loss, acc):
         """The curve: the loss and accuracy of the epoch, in arrays that double as they fill."""
@@ -333,8 +335,7 @@ class Playground:
         budget = memory_budget()
         if need <= budget:
             return None
-        net = "-".join(map(str, [self.X.shape[1], *widths, 1 if self.classes == 2 else
-                                 self.classes]))
+        net = layers.name(layers.sizes(self.X.shape[1], widths, self.classes))
         return (f"a {net} network would need about {size(need, up=True)} of memory; the "
                 f"budget is {size(budget, up=False)}")
 
@@ -364,8 +365,7 @@ class Playground:
 
     def measured(self):
         """loss, train-acc, test-acc (nan without a test set) of the current weights."""
-        forward_of, loss_of, accuracy_of = (forward, bce_loss, accuracy) if self.chapters \
-            else (layers.forward, layers.loss, layers.accuracy)
+        forward_of, _, _, loss_of, accuracy_of = self.functions()
         with np.errstate(all="ignore"):
             p = forward_of(self.params, self.X, self.activation)[-1]
             loss, acc = float(loss_of(p, self.y)), float(accuracy_of(p, self.y))
@@ -688,18 +688,15 @@ def gone():
 def main(args):
     """--play: refused in one line where it can't run (exit 2); else the playground, and on
     the way out, however it ends, the terminal given back and the summary printed."""
-    from companion.cli import Refused
     from companion.flags import refuse_early
     why = cannot_play(sys.stdin, sys.stdout, os.environ)
     try:
         if why:
             raise Refused(f"--play {why}")
-        if args.hidden > MOST_UNITS:  # the pictures, redrawn 20 times a second, stay small
-            raise Refused(f"--play takes at most {MOST_UNITS} hidden units, not {args.hidden}")
-        widest = max(getattr(args, "layers", None) or (0,))
-        if widest > MOST_UNITS:
-            raise Refused(f"--play takes at most {MOST_UNITS} units in a hidden layer, not "
-                          f"{widest}")
+        widest = max(widths(args))
+        if widest > MOST_UNITS:  # the pictures, redrawn 20 times a second, stay small
+            units = "units in a hidden layer" if args.layers else "hidden units"
+            raise Refused(f"--play takes at most {MOST_UNITS} {units}, not {widest}")
         refuse_early(args)
         try:
             import curses

@@ -19,6 +19,7 @@ import numpy as np
 
 from companion import layers
 from companion.cli import Refused, atomic_write, check_can_write
+from companion.inputs import accuracy_on
 from companion.pictures import (XOR_CENTRES, above_zero, check_marks, class_counts, classes,
                                 covering, grid, hidden_view, is_right, shared_spots,
                                 softmax_plane, votes, w2_text)
@@ -81,7 +82,7 @@ def figure(start, params, X, y, activation, curve, test=None, centres=XOR_CENTRE
     outer = fig.add_gridspec(3, 4, height_ratios=[1, 1, 0.85])
     regions(fig.add_subplot(outer[0:2, 0:2]), params, X, y, activation, test)
     loss_curve(fig.add_subplot(outer[0, 2:4]), curve,
-               None if test is None else accuracy(params, *test, activation))
+               None if test is None else accuracy_on(params, *test, activation))
     for k, (title, weights) in enumerate([("before training", start), ("after training", params)]):
         hidden_space_panel(fig.add_subplot(outer[1, 2 + k]), weights, X, y, activation, title,
                            test)
@@ -97,17 +98,10 @@ def figure(start, params, X, y, activation, curve, test=None, centres=XOR_CENTRE
     fig.colorbar(image, cax=axes[-1], label=label)
     marks = "; 0 and 1 mark the cluster centres and their class" if centres is not None else ""
     many = "s" if layers.depth(params) > 2 else ""
-    fig.suptitle(f"{network_name(params)} network, {activation} hidden layer{many}, after "
-                 f"{curve.epochs} epochs\nbottom row: {units_said(params, units)}: a1 over the "
-                 f"input box{marks}")
+    net = layers.name(layers.sizes_of(params))
+    fig.suptitle(f"{net} network, {activation} hidden layer{many}, after {curve.epochs} epochs"
+                 f"\nbottom row: {units_said(params, units)}: a1 over the input box{marks}")
     return fig
-
-
-def network_name(params):
-    """2-8-1, 2-8-8-3: every layer's width, the inputs' first."""
-    L = layers.depth(params)
-    return "-".join(str(n) for n in [params["W1"].shape[0]] +
-                    [params[f"W{l}"].shape[1] for l in range(1, L + 1)])
 
 
 def units_said(params, units):
@@ -119,11 +113,6 @@ def units_said(params, units):
     layer = "the hidden layer" if L == 2 else f"the first of {L - 1} hidden layers"
     return (f"the {len(units)} units of {layer} with the largest row of W2 (of {hidden})"
             if len(units) < hidden else f"each unit of {layer}")
-
-
-def accuracy(params, X, y, activation):
-    """The share of points whose class the network says."""
-    return layers.accuracy(layers.predict(params, X, activation), y)
 
 
 SLOTS = 8  # hidden units drawn in the bottom row, at most
@@ -253,10 +242,10 @@ def regions(ax, params, X, y, activation, test=None):
     else:
         shade_classes(ax, layers.predicted_class(p).reshape(n, n), extent, K)
     scatter(ax, X, y, is_right(params, X, y, activation), named=test is not None, K=K)
-    scores = f"train accuracy {accuracy(params, X, y, activation):.3f}"
+    scores = f"train accuracy {accuracy_on(params, X, y, activation):.3f}"
     if test is not None:
         scatter(ax, test[0], test[1], is_right(params, *test, activation), "test", K=K)
-        scores += f", test accuracy {accuracy(params, *test, activation):.3f}"
+        scores += f", test accuracy {accuracy_on(params, *test, activation):.3f}"
     if K == 2:
         ax.figure.colorbar(image, ax=ax, shrink=0.8, label=REGIONS_COLOURS)
         ax.set(title=f"decision regions (the line: P = 0.5)\n{scores}", xlabel="x1", ylabel="x2")

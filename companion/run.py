@@ -48,7 +48,7 @@ def run(args):
     stacked = args.layers is not None or data.classes > 2
     net, loss = (layers, layers.loss) if stacked else (nn, nn.bce_loss)
     params = data.saved or (
-        layers.init_params(layers.sizes(X.shape[1], args.layers or [args.hidden], data.classes),
+        layers.init_params(layers.sizes(X.shape[1], inputs.widths(args), data.classes),
                            args.init, args.seed) if stacked else
         nn.init_params(X.shape[1], args.hidden, args.init, args.seed))
 

@@ -26,6 +26,7 @@ import zlib
 import numpy as np
 from numpy.lib import format as npy
 
+from companion import layers
 from companion.cli import (Refused, atomic_write, check_regular_file, fail, memory_budget,
                            shortened)
 from companion.datasets import DATA_NAMES
@@ -129,15 +130,23 @@ def directory_size(path, size):
 
 
 def wrong_shape(name, key, got, shapes):
+    """Refused, naming the array, its shape and the run's; when only the output's columns
+    differ, the cause: the number of classes (a weight file of spiral3's on two classes)."""
+    rows, columns = shapes[key]
+    output = key in list(shapes)[-2:]
+    if output and len(got) == 2 and got[0] == rows and got[1] != columns:
+        why = f"{max(columns, 2)} classes here"
+    else:
+        why = layers_flag(shapes)
     got = " x ".join(map(str, got)) or "one number"
     if len(got) > 20:  # a forged header's shape can run to thousands of digits
         got = got[:17] + "..."
-    rows, columns = shapes[key]
-    return Refused(f"{name}: {key} is {got}, not {rows} x {columns} ({layers_flag(shapes)})")
+    return Refused(f"{name}: {key} is {got}, not {rows} x {columns} ({why})")
 
 
 def deeper(name, beyond, shapes):
-    return Refused(f"{name}: has {beyond}: more layers than {layers_flag(shapes)}")
+    sizes = [shapes["W1"][0]] + [shape[1] for key, shape in shapes.items() if key[0] == "b"]
+    return Refused(f"{name}: has {beyond}: more layers than this run's {layers.name(sizes)}")
 
 
 def layers_flag(shapes):
@@ -145,7 +154,7 @@ def layers_flag(shapes):
     units = [shape[1] for key, shape in shapes.items() if key.startswith("b")]
     if len(units) == 2 and units[1] == 1:
         return f"--hidden {units[0]}"
-    return "-".join(map(str, [shapes["W1"][0], *units]))
+    return layers.name([shapes["W1"][0], *units])
 
 
 def read_json(path, name):

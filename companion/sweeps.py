@@ -21,7 +21,7 @@ import numpy as np
 
 import nn_from_scratch as nn
 from companion.cli import WIDTH, Progress, Stop, choice, fail, number, wrap
-from companion.datasets import make_data, make_test_data
+from companion.datasets import classes, make_data, make_test_data
 from companion.flags import DATA_NAMES, MOST_EPOCHS, MOST_LAYERS, MOST_NOISE
 from companion.many import CHUNK, SOLVED
 from companion.memory import over_budget, sweep_memory
@@ -106,12 +106,7 @@ def parse_sweep(text):
     return knob, [knobs[knob](part) for part in parts]
 
 
-def classes(data):
-    """How many classes the named set has: its labels' largest, plus one (spiral3: 3)."""
-    return int(make_data(data, 0, 0.0, points=12)[1].max()) + 1
-
-
-def stacked(depth, data):
+def chapters(depth, data):
     """Whether a row trains the chapter's network, in stacks (companion/many.py): one hidden
     layer and two classes. Otherwise it is layers.py's, seed by seed (layered_net)."""
     return depth == 1 and classes(data) == 2
@@ -127,7 +122,7 @@ def sweep_nets(seeds, hidden, lr, activation, init, epochs, noise, data, test, o
     (companion/many.py), each bit for bit what nn_from_scratch.py trains with the same flags;
     any other, layers.py's, one seed at a time (layered_net), over `pool`'s worker processes
     if given."""
-    if not stacked(depth, data):
+    if not chapters(depth, data):
         tasks = [(seed, hidden, depth, lr, activation, init, epochs, noise, data, test)
                  for seed in seeds]
         results = []
@@ -253,7 +248,7 @@ def run_sweep(args, knob, values):
     settings = {name: getattr(args, name) for name in knob_types()}
     rows = [{**settings, knob: value} for value in values]
     # layers.py's networks train seed by seed: over worker processes, as the report's do
-    layered = any(not stacked(row["depth"], row["data"]) for row in rows)
+    layered = any(not chapters(row["depth"], row["data"]) for row in rows)
     workers = min(args.workers or os.cpu_count() or 1, len(seeds)) if layered else 1
     points = max(400, args.test or 0)
     need = max(sweep_memory(len(seeds), points, row["hidden"], row["depth"],

@@ -135,9 +135,10 @@ def test_a_deep_k_class_network_saves_and_loads_exactly(tmp_path, monkeypatch, c
 
 
 @pytest.mark.parametrize("argv, said", [
-    ([], "has W3: more layers than --hidden 8"),
+    ([], "has W3: more layers than this run's 2-8-1"),
+    (["--layers", "8"], "has W3: more layers than this run's 2-8-1"),
     (["--layers", "8,8,8"], "W3 is 8 x 1, not 8 x 8 (2-8-8-8-1)"),
-    (["--layers", "8,8", "--data", "spiral3"], "W3 is 8 x 1, not 8 x 3 (2-8-8-3)"),
+    (["--layers", "8,8", "--data", "spiral3"], "W3 is 8 x 1, not 8 x 3 (3 classes here)"),
     (["--layers", "8,7"], "W2 is 8 x 8, not 8 x 7 (2-8-7-1)"),
 ])
 def test_weights_of_another_network_are_refused_in_one_line(tmp_path, monkeypatch, capsys, argv,
@@ -147,6 +148,14 @@ def test_weights_of_another_network_are_refused_in_one_line(tmp_path, monkeypatc
         assert run(["--layers", "8,8", "--epochs", "5", "--save", f"w.{kind}"], capsys)[0] == 0
         status, out, err = run([*argv, "--load", f"w.{kind}", "--epochs", "0"], capsys)
         assert (status, out) == (2, "") and err.count("\n") == 1 and said in err, err
+
+
+def test_weights_of_three_classes_on_two_say_the_classes_are_why(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert run(["--data", "spiral3", "--epochs", "5", "--save", "w.npz"], capsys)[0] == 0
+    status, out, err = run(["--load", "w.npz", "--epochs", "0"], capsys)
+    assert (status, out) == (2, "")
+    assert err == "nn_from_scratch.py: --load 'w.npz': W2 is 8 x 3, not 8 x 1 (2 classes here)\n"
 
 
 # ---- bad input: one line, exit status 2 ----
@@ -189,7 +198,7 @@ def test_a_test_split_that_takes_a_whole_class_is_refused(tmp_path, monkeypatch,
     (tmp_path / "k.csv").write_text("1,2,0\n3,4,0\n5,6,1\n7,8,1\n9,9,2\n")
     said = {run(["--data", "k.csv", "--test", "1", "--seed", str(seed)], capsys)[2]
             for seed in range(12)}
-    assert "nn_from_scratch.py: --test 1: the rows left to train on have no class 2\n" in said
+    assert "nn_from_scratch.py: --test 1: no training point of class 2 (labels 0 to 2)\n" in said
 
 
 def test_a_files_classes_past_the_memory_budget_are_refused_before_training(tmp_path,
@@ -253,3 +262,12 @@ def test_the_depth_sweep_on_the_docs_page_is_what_the_sweep_prints(background):
     assert rows[2][1] > train[1]  # every seed of depth 2 above depth 1's median
     assert all(abs(train[d] - train[2]) < 0.03 and abs(test[d] - test[2]) < 0.03
                for d in (3, 4))
+
+
+def test_a_test_split_that_leaves_one_class_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "two.csv").write_text("1,2,0\n3,4,1\n")
+    status, out, err = run(["--data", "two.csv", "--test", "1"], capsys)
+    assert (status, out) == (2, "") and re.fullmatch(
+        r"nn_from_scratch\.py: --test 1: all training points are class (0, none 1|1, none 0)\n",
+        err), err
