@@ -250,14 +250,6 @@ def test_play_layers_starts_with_those_layers():
     assert one.widths == (5,) and one.chapters and same_bits(one.params, init_params(2, 5))
 
 
-def test_more_units_in_a_layer_than_it_draws_are_refused_in_one_line(capsys, monkeypatch):
-    monkeypatch.setattr(play, "cannot_play", lambda *args: None)  # as if on a terminal
-    assert companion_run.main(["--play", "--layers", "8,257"]) == 2
-    out, err = capsys.readouterr()
-    assert out == "" and err == ("nn_from_scratch.py: --play takes at most 256 units in a "
-                                 "hidden layer, not 257\n")
-
-
 @pytest.mark.parametrize("settings", [dict(layers=(8, 8)), dict(data="spiral3"),
                                       dict(data="spiral3", layers=(6, 5, 4))])
 def test_by_hand_says_in_a_line_that_it_steps_the_chapters_network_alone(settings):
@@ -714,12 +706,15 @@ def test_without_curses_it_says_so_in_one_line_and_on_windows_what_to_install(
     assert ("requirements-play.txt" in err) == (system == "nt")
 
 
-def test_more_hidden_units_than_it_draws_are_refused_in_one_line(capsys, monkeypatch):
+@pytest.mark.parametrize("argv, said", [
+    (["--hidden", "257"], "256 hidden units, not 257"),
+    (["--layers", "8,257"], "256 units in a hidden layer, not 257"),
+])
+def test_more_units_than_it_draws_are_refused_in_one_line(capsys, monkeypatch, argv, said):
     monkeypatch.setattr(play, "cannot_play", lambda *args: None)  # as if on a terminal
-    assert companion_run.main(["--play", "--hidden", "257"]) == 2
+    assert companion_run.main(["--play", *argv]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err == ("nn_from_scratch.py: --play takes at most 256 hidden units, "
-                                 "not 257\n")
+    assert out == "" and err == f"nn_from_scratch.py: --play takes at most {said}\n"
 
 
 @pytest.mark.slow
